@@ -1,0 +1,42 @@
+from django.db import models
+from django.urls import reverse
+
+from funding.enums import FundingKind
+from schools.enums import Status
+from sources.models import Source
+
+
+class FundingSourceQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def with_school_count(self):
+        published = models.Q(fundings__school__status=Status.PUBLISHED)
+        return self.annotate(school_count=models.Count("fundings__school", filter=published, distinct=True))
+
+
+class FundingSource(models.Model):
+    """Who pays: the European Union, the Région, the State, companies, or the sale of what pupils make."""
+
+    slug = models.SlugField("identifiant", max_length=80, unique=True)
+    name = models.CharField("nom", max_length=200, unique=True)
+    kind = models.CharField("type", max_length=20, choices=FundingKind)
+    description = models.TextField("description", help_text="Ce que ce financeur apporte, avec vos propres mots.")
+    url = models.URLField("site web", max_length=500, blank=True)
+    sources = models.ManyToManyField(Source, verbose_name="sources", related_name="funding_sources")
+
+    objects = FundingSourceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "financeur"
+        verbose_name_plural = "financeurs"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("funding:funding_source_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)

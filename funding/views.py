@@ -1,0 +1,21 @@
+from django.views.generic import DetailView, ListView
+
+from funding.models import FundingSource
+from schools.models import SchoolFunding
+
+
+class FundingSourceListView(ListView):
+    queryset = FundingSource.objects.with_school_count()
+    template_name = "funding/funding_source_list.html"
+    context_object_name = "funding_sources"
+
+
+class FundingSourceDetailView(DetailView):
+    queryset = FundingSource.objects.prefetch_related("sources")
+    template_name = "funding/funding_source_detail.html"
+    context_object_name = "funding_source"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            fundings=SchoolFunding.objects.for_funding_source_page(self.object), **kwargs
+        )

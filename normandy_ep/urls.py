@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from schools.views import HomeView
+
+admin.site.site_header = "Écoles de production de Normandie : administration"
+admin.site.site_title = "Administration de l'annuaire"
+admin.site.index_title = "Contenu de l'annuaire"
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("ecoles/", include("schools.urls")),
+    path("", include("programs.urls")),
+    path("financements/", include("funding.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

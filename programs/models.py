@@ -1,0 +1,115 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+
+from programs.enums import Level, ProgrammeKind, TradeIcon
+from schools.enums import Status
+from sources.models import Source
+
+
+class TradeQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def with_school_count(self):
+        published = models.Q(schools__status=Status.PUBLISHED)
+        return self.annotate(school_count=models.Count("schools", filter=published, distinct=True))
+
+
+class Trade(models.Model):
+    """A trade (métier) that a teenager can learn: the entry point of the site."""
+
+    slug = models.SlugField("identifiant", max_length=80, unique=True)
+    name = models.CharField("nom", max_length=100, unique=True)
+    summary = models.CharField(
+        "en une phrase",
+        max_length=200,
+        help_text="Une phrase simple qu'un jeune de 15 ans comprend : ce qu'on fait dans ce métier.",
+    )
+    icon = models.CharField("icône", max_length=20, choices=TradeIcon)
+
+    objects = TradeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "métier"
+        verbose_name_plural = "métiers"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("programs:trade_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def with_school_count(self):
+        published = models.Q(schools__status=Status.PUBLISHED)
+        return self.annotate(school_count=models.Count("schools", filter=published, distinct=True))
+
+    def for_detail(self):
+        return self.prefetch_related("trades", "next_programmes", "sources")
+
+
+class Programme(models.Model):
+    """A diploma or qualification prepared in a school (CAP, bac pro, CQPM…)."""
+
+    slug = models.SlugField("identifiant", max_length=120, unique=True)
+    title = models.CharField(
+        "intitulé officiel", max_length=200, unique=True, help_text="Par exemple « CAP Primeur »."
+    )
+    kind = models.CharField("type", max_length=20, choices=ProgrammeKind)
+    level = models.PositiveSmallIntegerField(
+        "niveau", choices=Level, null=True, blank=True, help_text="Niveau du cadre national des certifications."
+    )
+    duration_years = models.PositiveSmallIntegerField("durée (années)", null=True, blank=True)
+    rncp_code = models.CharField(
+        "code RNCP",
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^RNCP\d{1,6}$", "Le code RNCP s'écrit « RNCP » suivi de chiffres.")],
+        help_text="Seulement s'il est confirmé par une source, sinon laisser vide.",
+    )
+    trades = models.ManyToManyField(Trade, verbose_name="métiers", related_name="programmes")
+    description = models.TextField("description", help_text="En français simple, avec vos propres mots.")
+    next_programmes = models.ManyToManyField(
+        "self",
+        verbose_name="formations possibles ensuite",
+        symmetrical=False,
+        related_name="previous_programmes",
+        blank=True,
+    )
+    source_notes = models.TextField(
+        "points où les sources divergent",
+        blank=True,
+        help_text="Dire ce que chaque source affirme, sans trancher quand on ne sait pas.",
+    )
+    sources = models.ManyToManyField(Source, verbose_name="sources", related_name="programmes")
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "formation"
+        verbose_name_plural = "formations"
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_years__isnull=True) | models.Q(duration_years__range=(1, 5)),
+                name="programme_duration_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("programs:programme_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)

@@ -1,0 +1,20 @@
+"""The "Rédaction" group: regional staff who keep the directory's content right, without access to accounts.
+
+It is kept in step after every `migrate`, so the permissions of models added later reach it too.
+Staff accounts are made members in the admin (Utilisateurs → groupes) and need "statut équipe".
+"""
+
+from django.apps import apps as global_apps
+from django.db import DEFAULT_DB_ALIAS
+
+EDITOR_GROUP_NAME = "Rédaction"
+CONTENT_APPS = ("sources", "programs", "funding", "schools")
+
+
+def sync_editor_group(sender, apps=global_apps, using=DEFAULT_DB_ALIAS, **kwargs):
+    if sender.label not in CONTENT_APPS:
+        return
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.using(using).get_or_create(name=EDITOR_GROUP_NAME)
+    group.permissions.add(*Permission.objects.using(using).filter(content_type__app_label__in=CONTENT_APPS))

@@ -1,0 +1,43 @@
+from django.db import models
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Brouillon"
+    PUBLISHED = "published", "Publiée"
+
+
+class Departement(models.TextChoices):
+    CALVADOS = "14", "Calvados"
+    EURE = "27", "Eure"
+    MANCHE = "50", "Manche"
+    ORNE = "61", "Orne"
+    SEINE_MARITIME = "76", "Seine-Maritime"
+
+
+class CoordinatesPrecision(models.TextChoices):
+    COMMUNE = "commune", "Centre de la commune"
+    BUILDING = "building", "Bâtiment de l'école"
+
+
+class Cost(models.TextChoices):
+    FREE = "free", "Gratuit"
+    FEE = "fee", "Payant"
+    UNKNOWN = "unknown", "Non communiqué"
+
+
+class Boarding(models.TextChoices):
+    YES = "yes", "Oui"
+    NO = "no", "Non"
+    UNKNOWN = "unknown", "Non communiqué"
+
+
+class LinkKind(models.TextChoices):
+    PUBLICATION = "publication", "Publication"
+    VIDEO = "video", "Vidéo"
+    PRESS = "press", "Article de presse"
+
+
+class AmountBasis(models.TextChoices):
+    PER_PUPIL_PER_YEAR = "per_pupil_per_year", "par élève et par an"
+    PER_YEAR = "per_year", "par an"
+    TOTAL = "total", "au total"

@@ -1,0 +1,344 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+
+from funding.models import FundingSource
+from programs.models import Programme, Trade
+from schools.enums import AmountBasis, Boarding, CoordinatesPrecision, Cost, Departement, LinkKind, Status
+from schools.search import search_terms
+from sources.models import Source
+
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+
+def validate_photo_size(photo):
+    if photo.size > PHOTO_MAX_BYTES:
+        raise ValidationError("La photo dépasse 5 Mo : réduisez-la avant de l'envoyer.")
+
+
+class SchoolQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def in_departement(self, code):
+        return self.filter(departement=code)
+
+    def teaching(self, trade_slug):
+        return self.filter(trades__slug=trade_slug)
+
+    def offering(self, programme_slug):
+        return self.filter(programmes__slug=programme_slug)
+
+    def funded_by(self, funding_source_slug):
+        return self.filter(fundings__funding_source__slug=funding_source_slug)
+
+    def search(self, text):
+        """Schools whose name, commune, trade or programme contains every word typed, ignoring accents and case."""
+        queryset = self
+        for term in search_terms(text):
+            trade_match = School.trades.through.objects.filter(
+                school=models.OuterRef("pk"), trade__name__unaccent__icontains=term
+            )
+            programme_match = School.programmes.through.objects.filter(
+                school=models.OuterRef("pk"), programme__title__unaccent__icontains=term
+            )
+            queryset = queryset.filter(
+                models.Q(name__unaccent__icontains=term)
+                | models.Q(short_name__unaccent__icontains=term)
+                | models.Q(commune__unaccent__icontains=term)
+                | models.Exists(trade_match)
+                | models.Exists(programme_match)
+            )
+        return queryset
+
+    def for_list(self):
+        return self.published().prefetch_related("trades")
+
+    def for_detail(self):
+        return self.published().prefetch_related(
+            "trades",
+            "programmes",
+            models.Prefetch("fundings", queryset=SchoolFunding.objects.for_school_page()),
+            "testimonial_links",
+            "sources",
+        )
+
+
+class School(models.Model):
+    Status = Status
+
+    # Identity
+    name = models.CharField("nom", max_length=200, unique=True)
+    short_name = models.CharField(
+        "nom court", max_length=80, blank=True, help_text="Le nom d'usage, s'il existe (par exemple « GM2A »)."
+    )
+    slug = models.SlugField(
+        "identifiant", max_length=120, unique=True, help_text="Partie de l'adresse web de la page de l'école."
+    )
+    managing_body = models.CharField(
+        "organisme gestionnaire", max_length=200, blank=True, help_text="Association ou structure qui gère l'école."
+    )
+    status = models.CharField(
+        "statut",
+        max_length=20,
+        choices=Status,
+        default=Status.DRAFT,
+        help_text="Une école en brouillon n'apparaît nulle part sur le site public.",
+    )
+
+    # Where
+    commune = models.CharField("commune", max_length=100)
+    postcode = models.CharField(
+        "code postal",
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(r"^\d{5}$", "Un code postal compte 5 chiffres.")],
+    )
+    departement = models.CharField("département", max_length=2, choices=Departement)
+    street_address = models.CharField("adresse", max_length=200, blank=True)
+    latitude = models.DecimalField("latitude", max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField("longitude", max_digits=8, decimal_places=5, null=True, blank=True)
+    coordinates_precision = models.CharField(
+        "précision de la position",
+        max_length=20,
+        choices=CoordinatesPrecision,
+        blank=True,
+        help_text="Dire si les coordonnées sont celles du bâtiment ou seulement celles de la commune.",
+    )
+
+    # What it is like
+    opened_year = models.PositiveSmallIntegerField(
+        "année d'ouverture", null=True, blank=True, validators=[MinValueValidator(1880), MaxValueValidator(2100)]
+    )
+    description = models.TextField(
+        "présentation", help_text="Quelques phrases simples, écrites avec vos propres mots (jamais copiées)."
+    )
+    pedagogy = models.TextField(
+        "comment on y apprend",
+        blank=True,
+        help_text="Le « faire pour apprendre » dans cette école : atelier, vraies commandes, clients.",
+    )
+    workshop_share = models.CharField(
+        "temps en atelier",
+        max_length=120,
+        blank=True,
+        help_text="En clair, par exemple « deux tiers du temps (24 h par semaine) ».",
+    )
+    class_size = models.PositiveSmallIntegerField(
+        "élèves par classe", null=True, blank=True, help_text="Effectif visé par classe, s'il est connu."
+    )
+    age_min = models.PositiveSmallIntegerField("âge minimum", null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField("âge maximum", null=True, blank=True)
+    cost = models.CharField("coût pour la famille", max_length=20, choices=Cost, default=Cost.UNKNOWN)
+    annual_fee_eur = models.PositiveIntegerField(
+        "frais annuels (€)", null=True, blank=True, help_text="Seulement si l'école est payante."
+    )
+    cost_details = models.CharField(
+        "détail du coût", max_length=200, blank=True, help_text="Ce que couvrent les frais, par exemple."
+    )
+    boarding = models.CharField("internat", max_length=20, choices=Boarding, default=Boarding.UNKNOWN)
+    source_notes = models.TextField(
+        "points où les sources divergent",
+        blank=True,
+        help_text="Dire ce que chaque source affirme quand elles ne disent pas la même chose.",
+    )
+
+    # Contact
+    website = models.URLField("site web", max_length=300, blank=True)
+    email = models.EmailField("courriel", blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    photo = models.ImageField(
+        "photo", upload_to="schools/", blank=True, validators=[validate_photo_size], help_text="5 Mo au plus."
+    )
+    photo_alt = models.CharField(
+        "description de la photo", max_length=200, blank=True, help_text="Ce que montre la photo, pour qui ne la voit pas."
+    )
+
+    # Links
+    trades = models.ManyToManyField(Trade, verbose_name="métiers", related_name="schools")
+    programmes = models.ManyToManyField(
+        Programme, verbose_name="formations", related_name="schools", blank=True
+    )
+    sources = models.ManyToManyField(Source, verbose_name="sources", related_name="schools")
+    updated_at = models.DateTimeField("dernière mise à jour", auto_now=True)
+
+    objects = SchoolQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "école"
+        verbose_name_plural = "écoles"
+        ordering = ["name"]
+        indexes = [models.Index(fields=["status", "departement"], name="school_status_dept_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__range=(-90, 90), longitude__range=(-180, 180)),
+                name="school_coordinates_complete",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(age_min__isnull=True)
+                | models.Q(age_max__isnull=True)
+                | models.Q(age_min__lte=models.F("age_max")),
+                name="school_age_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cost=Cost.FEE, annual_fee_eur__isnull=False)
+                | (~models.Q(cost=Cost.FEE) & models.Q(annual_fee_eur__isnull=True)),
+                name="school_fee_only_when_paying",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("schools:school_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        errors = {}
+        if self.postcode and self.departement and not self.postcode.startswith(self.departement):
+            errors["postcode"] = "Ce code postal n'est pas dans le département choisi."
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude"] = "Indiquez la latitude et la longitude, ou aucune des deux."
+        if self.latitude is not None and not self.coordinates_precision:
+            errors["coordinates_precision"] = "Dites si la position est celle de l'école ou de la commune."
+        if self.cost == Cost.FEE and self.annual_fee_eur is None:
+            errors["annual_fee_eur"] = "Indiquez le montant des frais annuels."
+        if self.cost != Cost.FEE and self.annual_fee_eur is not None:
+            errors["annual_fee_eur"] = "Des frais ne s'indiquent que pour une école payante."
+        if self.age_min and self.age_max and self.age_min > self.age_max:
+            errors["age_max"] = "L'âge maximum doit être supérieur à l'âge minimum."
+        if self.photo and not self.photo_alt:
+            errors["photo_alt"] = "Décrivez la photo pour les personnes qui ne la voient pas."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def location_label(self):
+        return f"{self.commune} ({self.get_departement_display()})"
+
+
+class TestimonialLinkQuerySet(models.QuerySet):
+    def get_by_natural_key(self, school_slug, url):
+        return self.get(school__slug=school_slug, url=url)
+
+
+class TestimonialLink(models.Model):
+    """An outside page about a school: a press article, a video, a publication."""
+
+    school = models.ForeignKey(
+        School, verbose_name="école", on_delete=models.CASCADE, related_name="testimonial_links"
+    )
+    title = models.CharField("titre", max_length=250)
+    url = models.URLField("adresse web", max_length=500)
+    kind = models.CharField("type", max_length=20, choices=LinkKind)
+    publisher = models.CharField("éditeur", max_length=200, help_text="Journal, chaîne, organisme…")
+    published_on = models.DateField("date", null=True, blank=True)
+
+    objects = TestimonialLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "témoignage ou article"
+        verbose_name_plural = "témoignages et articles"
+        ordering = [models.F("published_on").desc(nulls_last=True), "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "url"], name="testimonial_link_unique_per_school"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (*self.school.natural_key(), self.url)
+
+    natural_key.dependencies = ["schools.school"]
+
+
+class SchoolFundingQuerySet(models.QuerySet):
+    def get_by_natural_key(self, school_slug, funding_source_slug):
+        return self.get(school__slug=school_slug, funding_source__slug=funding_source_slug)
+
+    def for_school_page(self):
+        return self.select_related("funding_source", "source")
+
+    def for_funding_source_page(self, funding_source):
+        return (
+            self.filter(funding_source=funding_source, school__status=Status.PUBLISHED)
+            .select_related("school", "source")
+            .order_by("school__name")
+        )
+
+
+class SchoolFunding(models.Model):
+    """Who funds a school, for which period, with the amount when a source gives it."""
+
+    school = models.ForeignKey(School, verbose_name="école", on_delete=models.CASCADE, related_name="fundings")
+    funding_source = models.ForeignKey(
+        FundingSource, verbose_name="financeur", on_delete=models.PROTECT, related_name="fundings"
+    )
+    start_year = models.PositiveSmallIntegerField(
+        "depuis (année)", null=True, blank=True, validators=[MinValueValidator(1880), MaxValueValidator(2100)]
+    )
+    end_year = models.PositiveSmallIntegerField(
+        "jusqu'à (année)", null=True, blank=True, validators=[MinValueValidator(1880), MaxValueValidator(2100)]
+    )
+    amount_eur = models.PositiveIntegerField("montant (€)", null=True, blank=True)
+    amount_basis = models.CharField("le montant est", max_length=20, choices=AmountBasis, blank=True)
+    details = models.CharField(
+        "précisions", max_length=300, blank=True, help_text="Ce que finance cet apport, en une phrase."
+    )
+    source = models.ForeignKey(
+        Source, verbose_name="source", on_delete=models.PROTECT, related_name="school_fundings"
+    )
+
+    objects = SchoolFundingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "financement d'une école"
+        verbose_name_plural = "financements des écoles"
+        ordering = ["school__name", "funding_source__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "funding_source"], name="school_funding_unique"),
+            models.CheckConstraint(
+                condition=models.Q(start_year__isnull=True)
+                | models.Q(end_year__isnull=True)
+                | models.Q(start_year__lte=models.F("end_year")),
+                name="school_funding_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_eur__isnull=True, amount_basis="")
+                | (models.Q(amount_eur__isnull=False) & ~models.Q(amount_basis="")),
+                name="school_funding_amount_has_basis",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.funding_source} → {self.school}"
+
+    def natural_key(self):
+        return (*self.school.natural_key(), *self.funding_source.natural_key())
+
+    natural_key.dependencies = ["schools.school", "funding.fundingsource"]
+
+    def clean(self):
+        if self.start_year and self.end_year and self.start_year > self.end_year:
+            raise ValidationError({"end_year": "L'année de fin doit suivre l'année de début."})
+        if (self.amount_eur is None) != (not self.amount_basis):
+            raise ValidationError({"amount_basis": "Indiquez le montant et ce qu'il représente, ou aucun des deux."})
+
+    @property
+    def period_label(self):
+        if self.start_year and self.end_year:
+            return str(self.start_year) if self.start_year == self.end_year else f"{self.start_year}–{self.end_year}"
+        if self.start_year:
+            return f"depuis {self.start_year}"
+        if self.end_year:
+            return f"jusqu'en {self.end_year}"
+        return ""
