@@ -1,0 +1,81 @@
+"""Small helpers that build valid objects; tests pass only the fields they care about."""
+
+import itertools
+
+from funding.models import FundingSource
+from programs.models import Programme, Trade
+from schools.models import School, SchoolFunding, TestimonialLink
+from sources.models import KeyFigure, Source
+
+_sequence = itertools.count(1)
+
+
+def make_source(**overrides):
+    n = next(_sequence)
+    fields = {"slug": f"source-{n}", "title": f"Article {n}", "publisher": "Journal", "url": f"https://example.org/{n}"}
+    return Source.objects.create(**(fields | overrides))
+
+
+def make_trade(**overrides):
+    n = next(_sequence)
+    fields = {"slug": f"metier-{n}", "name": f"Métier {n}", "summary": "On fabrique des choses.", "icon": "gear"}
+    return Trade.objects.create(**(fields | overrides))
+
+
+def make_programme(trades=(), sources=(), **overrides):
+    n = next(_sequence)
+    fields = {"slug": f"cap-{n}", "title": f"CAP Test {n}", "kind": "cap", "level": 3, "duration_years": 2,
+              "description": "Un diplôme en deux ans."}
+    programme = Programme.objects.create(**(fields | overrides))
+    programme.trades.set(trades or [make_trade()])
+    programme.sources.set(sources or [make_source()])
+    return programme
+
+
+def make_funding_source(**overrides):
+    n = next(_sequence)
+    fields = {"slug": f"financeur-{n}", "name": f"Financeur {n}", "kind": "region", "description": "Il aide."}
+    funding_source = FundingSource.objects.create(**(fields | overrides))
+    funding_source.sources.set([make_source()])
+    return funding_source
+
+
+def make_school(trades=(), programmes=(), sources=(), **overrides):
+    n = next(_sequence)
+    fields = {
+        "name": f"École {n}",
+        "slug": f"ecole-{n}",
+        "commune": "Valognes",
+        "postcode": "50700",
+        "departement": "50",
+        "description": "Une école de production.",
+        "status": "published",
+    }
+    school = School.objects.create(**(fields | overrides))
+    school.trades.set(trades or [make_trade()])
+    school.programmes.set(programmes)
+    school.sources.set(sources or [make_source()])
+    return school
+
+
+def make_school_funding(school, funding_source, **overrides):
+    fields = {"start_year": 2026, "end_year": 2026}
+    if "source" not in overrides:
+        fields["source"] = make_source()
+    return SchoolFunding.objects.create(school=school, funding_source=funding_source, **(fields | overrides))
+
+
+def make_testimonial_link(school, **overrides):
+    n = next(_sequence)
+    fields = {"title": f"Reportage {n}", "url": f"https://example.org/reportage-{n}", "kind": "press",
+              "publisher": "Journal"}
+    return TestimonialLink.objects.create(school=school, **(fields | overrides))
+
+
+def make_key_figure(**overrides):
+    n = next(_sequence)
+    fields = {"slug": f"chiffre-{n}", "value": "90 %", "label": "de réussite au CAP", "year": 2023,
+              "scope": "Le modèle des écoles de production"}
+    if "source" not in overrides:
+        fields["source"] = make_source()
+    return KeyFigure.objects.create(**(fields | overrides))
