@@ -79,3 +79,24 @@ def make_key_figure(**overrides):
     if "source" not in overrides:
         fields["source"] = make_source()
     return KeyFigure.objects.create(**(fields | overrides))
+
+
+def make_directory(school_count):
+    """A directory of `school_count` published schools sharing trades, programmes and funders, each school
+    with its programme, funding, testimonial link and sources: the shape of the real data, at any size."""
+    trades = [make_trade(slug=f"metier-commun-{i}", name=f"Métier commun {i}") for i in range(3)]
+    programme = make_programme(trades=trades[:1], slug="cap-commun", title="CAP Commun")
+    follow_on = make_programme(trades=trades[:1], slug="bac-pro-commun", title="Bac pro Commun", kind="bac_pro")
+    programme.next_programmes.set([follow_on])
+    funder = make_funding_source(slug="financeur-commun", name="Financeur commun")
+    source = make_source()
+    make_key_figure(source=source)
+    schools = []
+    for i in range(school_count):
+        school = make_school(
+            trades=trades[i % 3 : i % 3 + 2], programmes=[programme], sources=[source], departement="50"
+        )
+        make_school_funding(school, funder, source=source)
+        make_testimonial_link(school)
+        schools.append(school)
+    return schools

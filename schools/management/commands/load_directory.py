@@ -1,0 +1,25 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from schools.models import School
+
+# Load order matters: each file refers by natural key to objects of the files before it.
+DIRECTORY_FIXTURES = ["sources", "programs", "funding", "schools"]
+
+
+class Command(BaseCommand):
+    help = (
+        "Charge les données de l'annuaire (dossier fixtures/) dans une base qui n'a encore aucune école. "
+        "Avec --force, recharge les fixtures : les fiches qu'elles contiennent reprennent leurs valeurs d'origine."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Recharger même si la base contient déjà des écoles."
+        )
+
+    def handle(self, *args, force=False, **options):
+        if School.objects.exists() and not force:
+            self.stdout.write("La base contient déjà des écoles : rien n'est rechargé (--force pour recharger).")
+            return
+        call_command("loaddata", *DIRECTORY_FIXTURES, verbosity=options["verbosity"])

@@ -1,0 +1,245 @@
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from schools.models import School
+from tests.factories import (
+    make_directory,
+    make_funding_source,
+    make_programme,
+    make_school,
+    make_school_funding,
+    make_testimonial_link,
+    make_trade,
+)
+
+LIST_URL = reverse("schools:school_list")
+
+
+def page_text(response):
+    """The page as a reader sees its characters (entities decoded)."""
+    return unescape(response.content.decode())
+
+
+def school_names(response):
+    return [school.name for school in response.context["object_list"]]
+
+
+@pytest.fixture
+def mechanics(db):
+    return make_trade(slug="mecanique-automobile", name="Mécanique automobile", icon="car")
+
+
+@pytest.fixture
+def sample(db, mechanics):
+    """Three schools that differ on every filter."""
+    cap_mv = make_programme(trades=[mechanics], slug="cap-mv", title="CAP Maintenance des véhicules")
+    sewing = make_trade(slug="couture-confection", name="Couture et confection", icon="needle")
+    fse = make_funding_source(slug="fse-plus", name="FSE+", kind="eu")
+    argentan = make_school(
+        name="GM2A", slug="gm2a", commune="Argentan", postcode="61200", departement="61",
+        trades=[mechanics], programmes=[cap_mv],
+    )
+    make_school_funding(argentan, fse)
+    evreux = make_school(
+        name="L'Usin'Eure", slug="usineure", commune="Évreux", postcode="27000", departement="27",
+        trades=[make_trade(slug="usinage", name="Usinage")],
+    )
+    make_school_funding(evreux, fse)
+    conde = make_school(
+        name="Fil en Normandie", slug="fil", commune="Condé-en-Normandie", postcode="14110", departement="14",
+        trades=[sewing],
+    )
+    return {"argentan": argentan, "evreux": evreux, "conde": conde}
+
+
+class TestSchoolList:
+    def test_lists_published_schools_with_count(self, client, sample):
+        response = client.get(LIST_URL)
+        assert response.status_code == 200
+        assert school_names(response) == ["Fil en Normandie", "GM2A", "L'Usin'Eure"]
+        assert "3 écoles" in response.content.decode()
+
+    @pytest.mark.parametrize(
+        ("params", "expected"),
+        [
+            ({"metier": "mecanique-automobile"}, ["GM2A"]),
+            ({"formation": "cap-mv"}, ["GM2A"]),
+            ({"departement": "27"}, ["L'Usin'Eure"]),
+            ({"financement": "fse-plus"}, ["GM2A", "L'Usin'Eure"]),
+            ({"q": "argentan"}, ["GM2A"]),
+            ({"financement": "fse-plus", "departement": "61"}, ["GM2A"]),
+            ({"financement": "fse-plus", "metier": "usinage", "q": "evreux"}, ["L'Usin'Eure"]),
+            ({"metier": "couture-confection", "departement": "61"}, []),
+        ],
+    )
+    def test_filters_alone_and_combined(self, client, sample, params, expected):
+        response = client.get(LIST_URL, params)
+        assert response.status_code == 200
+        assert school_names(response) == expected
+
+    @pytest.mark.parametrize(
+        ("typed", "expected"),
+        [
+            ("evreux", ["L'Usin'Eure"]),
+            ("ÉVREUX", ["L'Usin'Eure"]),
+            ("Evreux", ["L'Usin'Eure"]),
+            ("conde en normandie", ["Fil en Normandie"]),
+            ("condé-en-normandie", ["Fil en Normandie"]),
+            ("mecanique", ["GM2A"]),  # a trade name
+            ("MAINTENANCE vehicules", ["GM2A"]),  # a programme title
+            ("usin'eure", ["L'Usin'Eure"]),  # the school's name
+            ("couture argentan", []),  # every word must match the same school
+        ],
+    )
+    def test_search_ignores_accents_case_and_hyphens(self, client, sample, typed, expected):
+        assert school_names(client.get(LIST_URL, {"q": typed})) == expected
+
+    def test_empty_result_explains_itself_and_offers_a_reset(self, client, sample):
+        response = client.get(LIST_URL, {"metier": "couture-confection", "departement": "61"})
+        html = page_text(response)
+        assert "0 école" in html
+        assert "Aucune école ne correspond" in html
+        assert f'href="{LIST_URL}"' in html
+        assert "Métier : Couture et confection" in html  # the active filters are shown, each removable
+
+    def test_pagination_keeps_the_filters(self, client, mechanics):
+        for i in range(30):
+            make_school(name=f"École {i:02}", trades=[mechanics], departement="50")
+        make_school(name="Hors filtre", departement="50")
+        response = client.get(LIST_URL, {"metier": "mecanique-automobile", "departement": "50"})
+        html = response.content.decode()
+        assert "30 écoles, page 1 sur 3" in html
+        assert "?metier=mecanique-automobile&amp;departement=50&amp;page=2" in html
+        page_2 = client.get(LIST_URL, {"metier": "mecanique-automobile", "departement": "50", "page": "2"})
+        assert school_names(page_2) == [f"École {i:02}" for i in range(12, 24)]
+
+    @pytest.mark.parametrize(
+        ("params", "message"),
+        [
+            ({"departement": "99"}, "Le département « 99 » n'existe pas dans l'annuaire"),
+            ({"metier": "astronaute"}, "Le métier « astronaute » n'existe pas"),
+            ({"formation": "x" * 300}, "La formation"),
+            ({"financement": "<b>"}, "Le financeur « <b> »"),
+            ({"q": "a" * 5000}, "Votre recherche est trop longue"),
+            ({"q": "evreux\x00"}, "Votre recherche contient un caractère invalide"),
+        ],
+    )
+    def test_bad_filter_values_get_a_clear_answer_and_other_filters_still_apply(
+        self, client, sample, params, message
+    ):
+        response = client.get(LIST_URL, {**params, "financement": params.get("financement", "fse-plus")})
+        assert response.status_code == 200
+        assert message in page_text(response)
+        assert "<b>" not in response.content.decode()
+        if "financement" not in params:
+            assert school_names(response) == ["GM2A", "L'Usin'Eure"]
+
+    @pytest.mark.parametrize("page", ["abc", "0", "-1", "99999", "1e9", "\x00", "9" * 400])
+    def test_junk_page_numbers_show_a_real_page(self, client, sample, page):
+        response = client.get(LIST_URL, {"page": page})
+        assert response.status_code == 200
+        assert len(school_names(response)) == 3
+
+    @pytest.mark.parametrize(
+        "query_string",
+        ["q=%22%27%3E%3Cscript%3Ealert(1)%3C/script%3E", "metier=%00", "departement=14&departement=27",
+         "q=%ZZ", "page=2&page=x", "unknown=1", "q=" + "%C3%A9" * 2000],
+    )
+    def test_hostile_query_strings_never_break_the_page(self, client, sample, query_string):
+        response = client.get(f"{LIST_URL}?{query_string}")
+        assert response.status_code == 200
+        assert "<script>alert(1)" not in response.content.decode()
+
+    def test_drafts_are_not_listed_counted_or_found(self, client, sample):
+        make_school(name="Brouillon secret", slug="brouillon", status="draft", commune="Argentan")
+        response = client.get(LIST_URL, {"q": "argentan"})
+        assert school_names(response) == ["GM2A"]
+        assert "Brouillon secret" not in client.get(LIST_URL).content.decode()
+
+
+class TestSchoolDetail:
+    def test_shows_everything_published_about_the_school(self, client, sample, mechanics):
+        school = sample["argentan"]
+        school.age_min, school.age_max, school.cost = 15, 18, "free"
+        school.pedagogy = "Les élèves réparent les voitures des clients."
+        school.source_notes = "Une source dit un tiers, une autre deux tiers."
+        school.save()
+        make_testimonial_link(school, title="Le garage-école monte en puissance", kind="press", publisher="Zepros")
+        response = client.get(school.get_absolute_url())
+        html = page_text(response)
+        assert response.status_code == 200
+        assert html.count("<h1") == 1
+        for text in [
+            "GM2A", "Argentan (Orne)", "Mécanique automobile", "CAP Maintenance des véhicules", "De 15 à 18 ans",
+            "Gratuit", "Les élèves réparent", "FSE+", "2026", "Le garage-école monte en puissance",
+            "(site externe)", "Une source dit un tiers", "Sources", "Fiche mise à jour le",
+        ]:
+            assert text in html, text
+        assert f'href="{mechanics.get_absolute_url()}"' in html
+        assert 'rel="noopener external"' in html
+
+    def test_fee_and_unknowns_are_said_plainly(self, client, db):
+        school = make_school(cost="fee", annual_fee_eur=150, cost_details="tenue de travail comprise")
+        html = page_text(client.get(school.get_absolute_url()))
+        assert "150 € par an (tenue de travail comprise)" in html
+        assert "Intitulé exact non confirmé" in html  # no programme linked
+        assert "Non communiqué" in html
+
+    def test_unknown_and_draft_schools_are_404_in_french(self, client, db):
+        draft = make_school(status="draft")
+        for url in [draft.get_absolute_url(), "/ecoles/nexiste-pas/", "/ecoles/%3Cscript%3E/"]:
+            response = client.get(url)
+            assert response.status_code == 404
+            assert "Cette page n'existe pas" in page_text(response)
+
+
+class TestHome:
+    def test_explains_the_model_and_offers_trades_figures_and_search(self, client, db):
+        make_directory(3)
+        make_school(status="draft")
+        response = client.get("/")
+        html = page_text(response)
+        assert response.status_code == 200
+        assert "Faire pour apprendre" in html
+        assert "Voir les 3 écoles" in html
+        assert "Métier commun 0" in html
+        assert "90 %" in html and "2023" in html and "Source" in html
+        assert f'action="{LIST_URL}"' in html
+
+
+@pytest.mark.parametrize("school_count", [10, 200])
+class TestQueryCounts:
+    """Each public page runs a fixed number of queries, whatever the number of schools."""
+
+    @pytest.mark.parametrize(
+        ("url", "queries"),
+        [
+            ("/", 3),
+            (LIST_URL, 6),
+            (LIST_URL + "?metier=metier-commun-0&departement=50&financement=financeur-commun&q=ecole", 6),
+            (LIST_URL + "?formation=cap-commun&page=3", 6),
+            ("/metiers/", 1),
+            ("/metiers/metier-commun-0/", 4),
+            ("/formations/", 1),
+            ("/formations/cap-commun/", 6),
+            ("/financements/", 1),
+            ("/financements/financeur-commun/", 3),
+        ],
+    )
+    def test_public_pages(self, db, client, django_assert_num_queries, school_count, url, queries):
+        make_directory(school_count)
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200
+
+    def test_school_page(self, db, client, django_assert_num_queries, school_count):
+        school = make_directory(school_count)[-1]
+        with django_assert_num_queries(6):
+            assert client.get(school.get_absolute_url()).status_code == 200
+
+
+def test_search_finds_nothing_for_drafts_even_by_exact_name(client, db):
+    make_school(name="Projet pas encore ouvert", status="draft")
+    assert School.objects.published().search("projet").count() == 0
+    assert school_names(client.get(LIST_URL, {"q": "Projet pas encore ouvert"})) == []
