@@ -1,0 +1,45 @@
+from html import unescape
+
+import pytest
+
+from tests.factories import make_funding_source, make_school, make_school_funding, make_source
+
+
+def text(response):
+    return unescape(response.content.decode())
+
+
+@pytest.fixture
+def region(db):
+    return make_funding_source(slug="region-normandie", name="Région Normandie", kind="region",
+                               description="La Région aide les écoles à fonctionner.")
+
+
+def test_funding_list_shows_each_funder_with_its_published_school_count(client, region):
+    make_school_funding(make_school(), region)
+    make_school_funding(make_school(status="draft"), region)
+    page = text(client.get("/financements/"))
+    assert "Région Normandie" in page
+    assert "Finance 1 école de l'annuaire" in page
+
+
+def test_funding_page_lists_schools_with_period_amount_and_source(client, region):
+    fil = make_school(name="Fil en Normandie", commune="Condé-en-Normandie", departement="14", postcode="14110")
+    jde = make_source(title="Les écoles de production boostent le recrutement", publisher="Le Journal des Entreprises")
+    make_school_funding(fil, region, start_year=2024, end_year=None, amount_eur=5000,
+                        amount_basis="per_pupil_per_year", source=jde)
+    make_school_funding(make_school(name="Brouillon", status="draft"), region)
+    response = client.get(region.get_absolute_url())
+    page = text(response)
+    assert response.status_code == 200
+    assert "Fil en Normandie" in page
+    assert "depuis 2024 : 5\xa0000 € par élève et par an" in page
+    assert "Les écoles de production boostent le recrutement" in page
+    assert "La Région aide les écoles à fonctionner." in page
+    assert "Brouillon" not in page
+
+
+def test_unknown_funder_is_a_french_404(client, db):
+    response = client.get("/financements/inconnu/")
+    assert response.status_code == 404
+    assert "Cette page n'existe pas" in text(response)
