@@ -1,0 +1,105 @@
+"""The directory data in fixtures/, built from ../shared/sources/: complete, sourced, reloadable."""
+
+from html import unescape
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from funding.models import FundingSource
+from programs.models import Programme
+from schools.editors import CONTENT_APPS
+from schools.management.commands.load_directory import DIRECTORY_FIXTURES
+from schools.models import School, SchoolFunding
+from sources.models import KeyFigure
+
+EXPECTED_SCHOOLS = {
+    "metropole-havraise": "Le Havre",
+    "ecole-des-semeurs": "Mesnil-en-Ouche",
+    "ecole-usinage-cotentin": "Valognes",
+    "usineure": "Évreux",
+    "le-ptit-plat": "Le Petit-Quevilly",
+    "edp-100-bois-caen": "Caen",
+    "gm2a-argentan": "Argentan",
+    "epifa-flers": "Flers",
+    "metal-academy": "Colombelles",
+    "fil-en-normandie": "Condé-en-Normandie",
+}
+FSE_2026_SCHOOLS = {
+    "metropole-havraise", "ecole-des-semeurs", "ecole-usinage-cotentin", "usineure", "le-ptit-plat",
+    "edp-100-bois-caen", "gm2a-argentan",
+}
+
+
+def row_counts():
+    models = [m for label in CONTENT_APPS for m in apps.get_app_config(label).get_models(include_auto_created=True)]
+    return {model._meta.label: model._default_manager.count() for model in models}
+
+
+@pytest.fixture
+def directory(db):
+    call_command("load_directory", verbosity=0)
+
+
+def test_loading_the_fixtures_twice_changes_nothing(db):
+    call_command("loaddata", *DIRECTORY_FIXTURES, verbosity=0)
+    first = row_counts()
+    call_command("loaddata", *DIRECTORY_FIXTURES, verbosity=0)
+    assert row_counts() == first
+    assert first["schools.School"] == 10
+
+
+def test_the_ten_schools_are_published_where_the_sources_put_them(directory):
+    schools = {school.slug: school.commune for school in School.objects.published()}
+    assert schools == EXPECTED_SCHOOLS
+
+
+def test_every_fact_bearing_object_cites_a_source(directory):
+    for model in (School, Programme, FundingSource):
+        assert not model.objects.filter(sources=None).exists(), model
+    assert SchoolFunding.objects.exists() and KeyFigure.objects.exists()  # their source is a required key
+
+
+def test_every_object_passes_validation(directory):
+    for label in CONTENT_APPS:
+        for model in apps.get_app_config(label).get_models():
+            for obj in model._default_manager.all():
+                obj.full_clean()
+
+
+def test_fse_plus_2026_funds_exactly_the_seven_schools_of_the_region_page(directory):
+    funded = SchoolFunding.objects.filter(funding_source__slug="fse-plus", start_year=2026)
+    assert {funding.school.slug for funding in funded} == FSE_2026_SCHOOLS
+
+
+def test_metal_academy_is_not_free(directory):
+    school = School.objects.get(slug="metal-academy")
+    assert (school.cost, school.annual_fee_eur) == ("fee", 150)
+
+
+def test_fil_en_normandie_regional_grant_per_pupil(directory):
+    funding = SchoolFunding.objects.get(school__slug="fil-en-normandie", funding_source__slug="region-normandie")
+    assert (funding.amount_eur, funding.amount_basis) == (5000, "per_pupil_per_year")
+
+
+def test_every_school_page_shows_its_commune_programmes_and_sources(client, directory):
+    for school in School.objects.prefetch_related("programmes", "sources"):
+        response = client.get(school.get_absolute_url())
+        page = unescape(response.content.decode())
+        assert response.status_code == 200
+        assert school.commune in page
+        programmes = list(school.programmes.all())
+        for programme in programmes:
+            assert programme.title in page
+        if not programmes:
+            assert "Intitulé exact non confirmé" in page and school.source_notes or school.description
+        for source in school.sources.all():
+            assert source.title in page
+
+
+def test_load_directory_keeps_staff_edits_unless_forced(directory):
+    School.objects.filter(slug="usineure").update(description="Texte corrigé par la Région.")
+    call_command("load_directory", verbosity=0)
+    assert School.objects.get(slug="usineure").description == "Texte corrigé par la Région."
+    call_command("load_directory", "--force", verbosity=0)
+    assert School.objects.get(slug="usineure").description != "Texte corrigé par la Région."
