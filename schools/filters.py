@@ -87,5 +87,6 @@ class SchoolFilter(django_filters.FilterSet):
             remaining = self.data.copy()
             remaining.pop(name, None)
             remaining.pop("page", None)
-            active.append({"label": field.label, "value": shown, "remove_query": remaining.urlencode()})
+            label = "Recherche" if name == "q" else field.label
+            active.append({"label": label, "value": shown, "remove_query": remaining.urlencode()})
         return active

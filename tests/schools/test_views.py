@@ -99,10 +99,15 @@ class TestSchoolList:
     def test_empty_result_explains_itself_and_offers_a_reset(self, client, sample):
         response = client.get(LIST_URL, {"metier": "couture-confection", "departement": "61"})
         html = page_text(response)
-        assert "0 école" in html
+        assert "0 école\n" in html or "0 école<" in html
         assert "Aucune école ne correspond" in html
         assert f'href="{LIST_URL}"' in html
         assert "Métier : Couture et confection" in html  # the active filters are shown, each removable
+
+    def test_active_search_is_shown_and_removable(self, client, sample):
+        html = page_text(client.get(LIST_URL, {"q": "zzz", "departement": "14"}))
+        assert "Recherche : zzz" in html
+        assert 'href="?departement=14"' in html
 
     def test_pagination_keeps_the_filters(self, client, mechanics):
         for i in range(30):
@@ -172,7 +177,7 @@ class TestSchoolDetail:
         assert response.status_code == 200
         assert html.count("<h1") == 1
         for text in [
-            "GM2A", "Argentan (Orne)", "Mécanique automobile", "CAP Maintenance des véhicules", "De 15 à 18 ans",
+            "GM2A", "École de production, Argentan (Orne)", "Mécanique automobile", "CAP Maintenance des véhicules", "De 15 à 18 ans",
             "Gratuit", "Les élèves réparent", "FSE+", "2026", "Le garage-école monte en puissance",
             "(site externe)", "Une source dit un tiers", "Sources", "Fiche mise à jour le",
         ]:
