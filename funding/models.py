@@ -21,7 +21,9 @@ class FundingSource(models.Model):
     slug = models.SlugField("identifiant", max_length=80, unique=True)
     name = models.CharField("nom", max_length=200, unique=True)
     kind = models.CharField("type", max_length=20, choices=FundingKind)
-    description = models.TextField("description", help_text="Ce que ce financeur apporte, avec vos propres mots.")
+    description = models.TextField(
+        "description", help_text="Ce que ce financeur apporte, avec vos propres mots."
+    )
     url = models.URLField("site web", max_length=500, blank=True)
     sources = models.ManyToManyField(Source, verbose_name="sources", related_name="funding_sources")
 

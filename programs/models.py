@@ -66,7 +66,11 @@ class Programme(models.Model):
     )
     kind = models.CharField("type", max_length=20, choices=ProgrammeKind)
     level = models.PositiveSmallIntegerField(
-        "niveau", choices=Level, null=True, blank=True, help_text="Niveau du cadre national des certifications."
+        "niveau",
+        choices=Level,
+        null=True,
+        blank=True,
+        help_text="Niveau du cadre national des certifications.",
     )
     duration_years = models.PositiveSmallIntegerField("durée (années)", null=True, blank=True)
     rncp_code = models.CharField(

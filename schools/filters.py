@@ -13,7 +13,7 @@ def ignored_choice(what):
 
 
 class SchoolFilter(django_filters.FilterSet):
-    """The filters of /ecoles/. Each value that does not validate is dropped with a message; the others still apply."""
+    """The filters of /ecoles/. A value that does not validate is dropped with a message; the others apply."""
 
     q = django_filters.CharFilter(
         label="Rechercher une école, une ville, un métier",
@@ -22,11 +22,15 @@ class SchoolFilter(django_filters.FilterSet):
         error_messages={
             "max_length": f"Votre recherche est trop longue ({SEARCH_MAX_LENGTH} caractères au plus) : "
             "elle est ignorée.",
-            "null_characters_not_allowed": "Votre recherche contient un caractère invalide : elle est ignorée.",
+            "null_characters_not_allowed": "Votre recherche contient un caractère invalide : "
+            "elle est ignorée.",
         },
     )
     metier = django_filters.ChoiceFilter(
-        label="Métier", method="filter_metier", empty_label="Tous les métiers", error_messages=ignored_choice("Le métier")
+        label="Métier",
+        method="filter_metier",
+        empty_label="Tous les métiers",
+        error_messages=ignored_choice("Le métier"),
     )
     formation = django_filters.ChoiceFilter(
         label="Formation",

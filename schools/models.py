@@ -37,7 +37,7 @@ class SchoolQuerySet(models.QuerySet):
         return self.filter(fundings__funding_source__slug=funding_source_slug)
 
     def search(self, text):
-        """Schools whose name, commune, trade or programme contains every word typed, ignoring accents and case."""
+        """Schools whose name, commune, trade or programme contain each typed word, accents and case aside."""
         queryset = self
         for term in search_terms(text):
             trade_match = School.trades.through.objects.filter(
@@ -74,13 +74,19 @@ class School(models.Model):
     # Identity
     name = models.CharField("nom", max_length=200, unique=True)
     short_name = models.CharField(
-        "nom court", max_length=80, blank=True, help_text="Le nom d'usage, s'il existe (par exemple « GM2A »)."
+        "nom court",
+        max_length=80,
+        blank=True,
+        help_text="Le nom d'usage, s'il existe (par exemple « GM2A »).",
     )
     slug = models.SlugField(
         "identifiant", max_length=120, unique=True, help_text="Partie de l'adresse web de la page de l'école."
     )
     managing_body = models.CharField(
-        "organisme gestionnaire", max_length=200, blank=True, help_text="Association ou structure qui gère l'école."
+        "organisme gestionnaire",
+        max_length=200,
+        blank=True,
+        help_text="Association ou structure qui gère l'école.",
     )
     status = models.CharField(
         "statut",
@@ -112,7 +118,10 @@ class School(models.Model):
 
     # What it is like
     opened_year = models.PositiveSmallIntegerField(
-        "année d'ouverture", null=True, blank=True, validators=[MinValueValidator(1880), MaxValueValidator(2100)]
+        "année d'ouverture",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1880), MaxValueValidator(2100)],
     )
     description = models.TextField(
         "présentation", help_text="Quelques phrases simples, écrites avec vos propres mots (jamais copiées)."
@@ -155,7 +164,10 @@ class School(models.Model):
         "photo", upload_to="schools/", blank=True, validators=[validate_photo_size], help_text="5 Mo au plus."
     )
     photo_alt = models.CharField(
-        "description de la photo", max_length=200, blank=True, help_text="Ce que montre la photo, pour qui ne la voit pas."
+        "description de la photo",
+        max_length=200,
+        blank=True,
+        help_text="Ce que montre la photo, pour qui ne la voit pas.",
     )
 
     # Links
@@ -279,7 +291,9 @@ class SchoolFundingQuerySet(models.QuerySet):
 class SchoolFunding(models.Model):
     """Who funds a school, for which period, with the amount when a source gives it."""
 
-    school = models.ForeignKey(School, verbose_name="école", on_delete=models.CASCADE, related_name="fundings")
+    school = models.ForeignKey(
+        School, verbose_name="école", on_delete=models.CASCADE, related_name="fundings"
+    )
     funding_source = models.ForeignKey(
         FundingSource, verbose_name="financeur", on_delete=models.PROTECT, related_name="fundings"
     )
@@ -287,7 +301,10 @@ class SchoolFunding(models.Model):
         "depuis (année)", null=True, blank=True, validators=[MinValueValidator(1880), MaxValueValidator(2100)]
     )
     end_year = models.PositiveSmallIntegerField(
-        "jusqu'à (année)", null=True, blank=True, validators=[MinValueValidator(1880), MaxValueValidator(2100)]
+        "jusqu'à (année)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1880), MaxValueValidator(2100)],
     )
     amount_eur = models.PositiveIntegerField("montant (€)", null=True, blank=True)
     amount_basis = models.CharField("le montant est", max_length=20, choices=AmountBasis, blank=True)
@@ -331,12 +348,18 @@ class SchoolFunding(models.Model):
         if self.start_year and self.end_year and self.start_year > self.end_year:
             raise ValidationError({"end_year": "L'année de fin doit suivre l'année de début."})
         if (self.amount_eur is None) != (not self.amount_basis):
-            raise ValidationError({"amount_basis": "Indiquez le montant et ce qu'il représente, ou aucun des deux."})
+            raise ValidationError(
+                {"amount_basis": "Indiquez le montant et ce qu'il représente, ou aucun des deux."}
+            )
 
     @property
     def period_label(self):
         if self.start_year and self.end_year:
-            return str(self.start_year) if self.start_year == self.end_year else f"{self.start_year}–{self.end_year}"
+            return (
+                str(self.start_year)
+                if self.start_year == self.end_year
+                else f"{self.start_year}–{self.end_year}"
+            )
         if self.start_year:
             return f"depuis {self.start_year}"
         if self.end_year:

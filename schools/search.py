@@ -20,7 +20,7 @@ def unaccent(value):
 
 
 def search_terms(text):
-    """Split what a visitor typed into accent-free lowercase words: "Évreux  mécanique" -> ["evreux", "mecanique"]."""
+    """Accent-free lowercase words of what was typed: "Évreux mécanique" -> ["evreux", "mecanique"]."""
     return re.findall(r"\w+", unaccent(text).lower())
 
 

@@ -22,7 +22,10 @@ class Source(models.Model):
         help_text="Laisser vide si le document n'est pas en ligne ; le décrire alors dans la note.",
     )
     note = models.CharField(
-        "note", max_length=300, blank=True, help_text="Précision utile au lecteur, par exemple la date de lecture."
+        "note",
+        max_length=300,
+        blank=True,
+        help_text="Précision utile au lecteur, par exemple la date de lecture.",
     )
 
     objects = SourceQuerySet.as_manager()
@@ -57,7 +60,9 @@ class KeyFigure(models.Model):
     scope = models.CharField(
         "périmètre", max_length=200, help_text="Sur qui porte le chiffre : une école, le réseau national…"
     )
-    source = models.ForeignKey(Source, verbose_name="source", on_delete=models.PROTECT, related_name="key_figures")
+    source = models.ForeignKey(
+        Source, verbose_name="source", on_delete=models.PROTECT, related_name="key_figures"
+    )
     position = models.PositiveSmallIntegerField("ordre d'affichage", default=0)
 
     objects = KeyFigureQuerySet.as_manager()
@@ -77,4 +82,3 @@ class KeyFigure(models.Model):
 
     def natural_key(self):
         return (self.slug,)
-

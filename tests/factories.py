@@ -12,20 +12,36 @@ _sequence = itertools.count(1)
 
 def make_source(**overrides):
     n = next(_sequence)
-    fields = {"slug": f"source-{n}", "title": f"Article {n}", "publisher": "Journal", "url": f"https://example.org/{n}"}
+    fields = {
+        "slug": f"source-{n}",
+        "title": f"Article {n}",
+        "publisher": "Journal",
+        "url": f"https://example.org/{n}",
+    }
     return Source.objects.create(**(fields | overrides))
 
 
 def make_trade(**overrides):
     n = next(_sequence)
-    fields = {"slug": f"metier-{n}", "name": f"Métier {n}", "summary": "On fabrique des choses.", "icon": "gear"}
+    fields = {
+        "slug": f"metier-{n}",
+        "name": f"Métier {n}",
+        "summary": "On fabrique des choses.",
+        "icon": "gear",
+    }
     return Trade.objects.create(**(fields | overrides))
 
 
 def make_programme(trades=(), sources=(), **overrides):
     n = next(_sequence)
-    fields = {"slug": f"cap-{n}", "title": f"CAP Test {n}", "kind": "cap", "level": 3, "duration_years": 2,
-              "description": "Un diplôme en deux ans."}
+    fields = {
+        "slug": f"cap-{n}",
+        "title": f"CAP Test {n}",
+        "kind": "cap",
+        "level": 3,
+        "duration_years": 2,
+        "description": "Un diplôme en deux ans.",
+    }
     programme = Programme.objects.create(**(fields | overrides))
     programme.trades.set(trades or [make_trade()])
     programme.sources.set(sources or [make_source()])
@@ -67,15 +83,24 @@ def make_school_funding(school, funding_source, **overrides):
 
 def make_testimonial_link(school, **overrides):
     n = next(_sequence)
-    fields = {"title": f"Reportage {n}", "url": f"https://example.org/reportage-{n}", "kind": "press",
-              "publisher": "Journal"}
+    fields = {
+        "title": f"Reportage {n}",
+        "url": f"https://example.org/reportage-{n}",
+        "kind": "press",
+        "publisher": "Journal",
+    }
     return TestimonialLink.objects.create(school=school, **(fields | overrides))
 
 
 def make_key_figure(**overrides):
     n = next(_sequence)
-    fields = {"slug": f"chiffre-{n}", "value": "90 %", "label": "de réussite au CAP", "year": 2023,
-              "scope": "Le modèle des écoles de production"}
+    fields = {
+        "slug": f"chiffre-{n}",
+        "value": "90 %",
+        "label": "de réussite au CAP",
+        "year": 2023,
+        "scope": "Le modèle des écoles de production",
+    }
     if "source" not in overrides:
         fields["source"] = make_source()
     return KeyFigure.objects.create(**(fields | overrides))
@@ -86,7 +111,9 @@ def make_directory(school_count):
     with its programme, funding, testimonial link and sources: the shape of the real data, at any size."""
     trades = [make_trade(slug=f"metier-commun-{i}", name=f"Métier commun {i}") for i in range(3)]
     programme = make_programme(trades=trades[:1], slug="cap-commun", title="CAP Commun")
-    follow_on = make_programme(trades=trades[:1], slug="bac-pro-commun", title="Bac pro Commun", kind="bac_pro")
+    follow_on = make_programme(
+        trades=trades[:1], slug="bac-pro-commun", title="Bac pro Commun", kind="bac_pro"
+    )
     programme.next_programmes.set([follow_on])
     funder = make_funding_source(slug="financeur-commun", name="Financeur commun")
     source = make_source()

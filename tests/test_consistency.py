@@ -13,7 +13,9 @@ def test_model_has_ordering_and_lowercase_french_names(model):
     meta = model._meta
     assert meta.ordering, f"{meta.label} has no Meta.ordering"
     assert meta.verbose_name[0].islower() and meta.verbose_name_plural[0].islower()
-    assert {"verbose_name", "verbose_name_plural"} <= meta.original_attrs.keys(), f"{meta.label}: French names"
+    assert {"verbose_name", "verbose_name_plural"} <= meta.original_attrs.keys(), (
+        f"{meta.label}: French names"
+    )
     for field in meta.get_fields(include_hidden=False):
         if field.concrete and not field.auto_created:
             assert str(field.verbose_name)[0].islower(), f"{meta.label}.{field.name}"

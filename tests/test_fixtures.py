@@ -26,13 +26,20 @@ EXPECTED_SCHOOLS = {
     "fil-en-normandie": "Condé-en-Normandie",
 }
 FSE_2026_SCHOOLS = {
-    "metropole-havraise", "ecole-des-semeurs", "ecole-usinage-cotentin", "usineure", "le-ptit-plat",
-    "edp-100-bois-caen", "gm2a-argentan",
+    "metropole-havraise",
+    "ecole-des-semeurs",
+    "ecole-usinage-cotentin",
+    "usineure",
+    "le-ptit-plat",
+    "edp-100-bois-caen",
+    "gm2a-argentan",
 }
 
 
 def row_counts():
-    models = [m for label in CONTENT_APPS for m in apps.get_app_config(label).get_models(include_auto_created=True)]
+    models = [
+        m for label in CONTENT_APPS for m in apps.get_app_config(label).get_models(include_auto_created=True)
+    ]
     return {model._meta.label: model._default_manager.count() for model in models}
 
 
@@ -78,7 +85,9 @@ def test_metal_academy_is_not_free(directory):
 
 
 def test_fil_en_normandie_regional_grant_per_pupil(directory):
-    funding = SchoolFunding.objects.get(school__slug="fil-en-normandie", funding_source__slug="region-normandie")
+    funding = SchoolFunding.objects.get(
+        school__slug="fil-en-normandie", funding_source__slug="region-normandie"
+    )
     assert (funding.amount_eur, funding.amount_basis) == (5000, "per_pupil_per_year")
 
 

@@ -16,7 +16,11 @@ PRODUCTION_ENV = {
 def manage(*args, env):
     base_env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=PROJECT, env=base_env | env, capture_output=True, text=True,
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT,
+        env=base_env | env,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
 
@@ -35,7 +39,10 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_production_has_debug_off_and_only_the_declared_hosts():
-    code = "from django.conf import settings; print(settings.DEBUG, settings.ALLOWED_HOSTS, settings.SESSION_COOKIE_SECURE)"
+    code = (
+        "from django.conf import settings; "
+        "print(settings.DEBUG, settings.ALLOWED_HOSTS, settings.SESSION_COOKIE_SECURE)"
+    )
     result = manage("shell", "-c", code, env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "False ['ecoles-de-production.example.fr'] True"

@@ -31,7 +31,9 @@ def env_list(name):
 try:
     SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
 except KeyError:
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY is not set: refusing to start without a secret key.") from None
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is not set: refusing to start without a secret key."
+    ) from None
 
 DEBUG = env_bool("DJANGO_DEBUG")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")

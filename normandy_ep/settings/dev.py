@@ -6,6 +6,6 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "dev-only-insecure-key-never-use-in-p
 os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 
-from .base import *  # noqa: E402, F403
+from .base import *  # noqa: F403
 
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405

@@ -11,8 +11,12 @@ def text(response):
 
 @pytest.fixture
 def region(db):
-    return make_funding_source(slug="region-normandie", name="Région Normandie", kind="region",
-                               description="La Région aide les écoles à fonctionner.")
+    return make_funding_source(
+        slug="region-normandie",
+        name="Région Normandie",
+        kind="region",
+        description="La Région aide les écoles à fonctionner.",
+    )
 
 
 def test_funding_list_shows_each_funder_with_its_published_school_count(client, region):
@@ -24,10 +28,21 @@ def test_funding_list_shows_each_funder_with_its_published_school_count(client, 
 
 
 def test_funding_page_lists_schools_with_period_amount_and_source(client, region):
-    fil = make_school(name="Fil en Normandie", commune="Condé-en-Normandie", departement="14", postcode="14110")
-    jde = make_source(title="Les écoles de production boostent le recrutement", publisher="Le Journal des Entreprises")
-    make_school_funding(fil, region, start_year=2024, end_year=None, amount_eur=5000,
-                        amount_basis="per_pupil_per_year", source=jde)
+    fil = make_school(
+        name="Fil en Normandie", commune="Condé-en-Normandie", departement="14", postcode="14110"
+    )
+    jde = make_source(
+        title="Les écoles de production boostent le recrutement", publisher="Le Journal des Entreprises"
+    )
+    make_school_funding(
+        fil,
+        region,
+        start_year=2024,
+        end_year=None,
+        amount_eur=5000,
+        amount_basis="per_pupil_per_year",
+        source=jde,
+    )
     make_school_funding(make_school(name="Brouillon", status="draft"), region)
     response = client.get(region.get_absolute_url())
     page = text(response)

@@ -38,17 +38,30 @@ def sample(db, mechanics):
     sewing = make_trade(slug="couture-confection", name="Couture et confection", icon="needle")
     fse = make_funding_source(slug="fse-plus", name="FSE+", kind="eu")
     argentan = make_school(
-        name="GM2A", slug="gm2a", commune="Argentan", postcode="61200", departement="61",
-        trades=[mechanics], programmes=[cap_mv],
+        name="GM2A",
+        slug="gm2a",
+        commune="Argentan",
+        postcode="61200",
+        departement="61",
+        trades=[mechanics],
+        programmes=[cap_mv],
     )
     make_school_funding(argentan, fse)
     evreux = make_school(
-        name="L'Usin'Eure", slug="usineure", commune="Évreux", postcode="27000", departement="27",
+        name="L'Usin'Eure",
+        slug="usineure",
+        commune="Évreux",
+        postcode="27000",
+        departement="27",
         trades=[make_trade(slug="usinage", name="Usinage")],
     )
     make_school_funding(evreux, fse)
     conde = make_school(
-        name="Fil en Normandie", slug="fil", commune="Condé-en-Normandie", postcode="14110", departement="14",
+        name="Fil en Normandie",
+        slug="fil",
+        commune="Condé-en-Normandie",
+        postcode="14110",
+        departement="14",
         trades=[sewing],
     )
     return {"argentan": argentan, "evreux": evreux, "conde": conde}
@@ -149,8 +162,15 @@ class TestSchoolList:
 
     @pytest.mark.parametrize(
         "query_string",
-        ["q=%22%27%3E%3Cscript%3Ealert(1)%3C/script%3E", "metier=%00", "departement=14&departement=27",
-         "q=%ZZ", "page=2&page=x", "unknown=1", "q=" + "%C3%A9" * 2000],
+        [
+            "q=%22%27%3E%3Cscript%3Ealert(1)%3C/script%3E",
+            "metier=%00",
+            "departement=14&departement=27",
+            "q=%ZZ",
+            "page=2&page=x",
+            "unknown=1",
+            "q=" + "%C3%A9" * 2000,
+        ],
     )
     def test_hostile_query_strings_never_break_the_page(self, client, sample, query_string):
         response = client.get(f"{LIST_URL}?{query_string}")
@@ -171,15 +191,28 @@ class TestSchoolDetail:
         school.pedagogy = "Les élèves réparent les voitures des clients."
         school.source_notes = "Une source dit un tiers, une autre deux tiers."
         school.save()
-        make_testimonial_link(school, title="Le garage-école monte en puissance", kind="press", publisher="Zepros")
+        make_testimonial_link(
+            school, title="Le garage-école monte en puissance", kind="press", publisher="Zepros"
+        )
         response = client.get(school.get_absolute_url())
         html = page_text(response)
         assert response.status_code == 200
         assert html.count("<h1") == 1
         for text in [
-            "GM2A", "École de production, Argentan (Orne)", "Mécanique automobile", "CAP Maintenance des véhicules", "De 15 à 18 ans",
-            "Gratuit", "Les élèves réparent", "FSE+", "2026", "Le garage-école monte en puissance",
-            "(site externe)", "Une source dit un tiers", "Sources", "Fiche mise à jour le",
+            "GM2A",
+            "École de production, Argentan (Orne)",
+            "Mécanique automobile",
+            "CAP Maintenance des véhicules",
+            "De 15 à 18 ans",
+            "Gratuit",
+            "Les élèves réparent",
+            "FSE+",
+            "2026",
+            "Le garage-école monte en puissance",
+            "(site externe)",
+            "Une source dit un tiers",
+            "Sources",
+            "Fiche mise à jour le",
         ]:
             assert text in html, text
         assert f'href="{mechanics.get_absolute_url()}"' in html

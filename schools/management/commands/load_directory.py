@@ -10,7 +10,8 @@ DIRECTORY_FIXTURES = ["sources", "programs", "funding", "schools"]
 class Command(BaseCommand):
     help = (
         "Charge les données de l'annuaire (dossier fixtures/) dans une base qui n'a encore aucune école. "
-        "Avec --force, recharge les fixtures : les fiches qu'elles contiennent reprennent leurs valeurs d'origine."
+        "Avec --force, recharge les fixtures : les fiches qu'elles contiennent reprennent "
+        "leurs valeurs d'origine."
     )
 
     def add_arguments(self, parser):
@@ -20,6 +21,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, force=False, **options):
         if School.objects.exists() and not force:
-            self.stdout.write("La base contient déjà des écoles : rien n'est rechargé (--force pour recharger).")
+            self.stdout.write(
+                "La base contient déjà des écoles : rien n'est rechargé (--force pour recharger)."
+            )
             return
         call_command("loaddata", *DIRECTORY_FIXTURES, verbosity=options["verbosity"])
