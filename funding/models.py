@@ -12,7 +12,10 @@ class FundingSourceQuerySet(models.QuerySet):
 
     def with_school_count(self):
         published = models.Q(fundings__school__status=Status.PUBLISHED)
-        return self.annotate(school_count=models.Count("fundings__school", filter=published, distinct=True))
+        # An aggregate query ignores Meta.ordering: order explicitly.
+        return self.annotate(
+            school_count=models.Count("fundings__school", filter=published, distinct=True)
+        ).order_by(*self.model._meta.ordering)
 
 
 class FundingSource(models.Model):

@@ -13,7 +13,10 @@ class TradeQuerySet(models.QuerySet):
 
     def with_school_count(self):
         published = models.Q(schools__status=Status.PUBLISHED)
-        return self.annotate(school_count=models.Count("schools", filter=published, distinct=True))
+        # An aggregate query ignores Meta.ordering: order explicitly.
+        return self.annotate(school_count=models.Count("schools", filter=published, distinct=True)).order_by(
+            *self.model._meta.ordering
+        )
 
 
 class Trade(models.Model):
@@ -51,7 +54,10 @@ class ProgrammeQuerySet(models.QuerySet):
 
     def with_school_count(self):
         published = models.Q(schools__status=Status.PUBLISHED)
-        return self.annotate(school_count=models.Count("schools", filter=published, distinct=True))
+        # An aggregate query ignores Meta.ordering: order explicitly.
+        return self.annotate(school_count=models.Count("schools", filter=published, distinct=True)).order_by(
+            *self.model._meta.ordering
+        )
 
     def for_detail(self):
         return self.prefetch_related("trades", "next_programmes", "sources")

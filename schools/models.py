@@ -40,10 +40,10 @@ class SchoolQuerySet(models.QuerySet):
         """Schools whose name, commune, trade or programme contain each typed word, accents and case aside."""
         queryset = self
         for term in search_terms(text):
-            trade_match = School.trades.through.objects.filter(
+            trade_match = SchoolTrade.objects.filter(
                 school=models.OuterRef("pk"), trade__name__unaccent__icontains=term
             )
-            programme_match = School.programmes.through.objects.filter(
+            programme_match = SchoolProgramme.objects.filter(
                 school=models.OuterRef("pk"), programme__title__unaccent__icontains=term
             )
             queryset = queryset.filter(
@@ -171,11 +171,15 @@ class School(models.Model):
     )
 
     # Links
-    trades = models.ManyToManyField(Trade, verbose_name="métiers", related_name="schools")
-    programmes = models.ManyToManyField(
-        Programme, verbose_name="formations", related_name="schools", blank=True
+    trades = models.ManyToManyField(
+        Trade, verbose_name="métiers", related_name="schools", through="SchoolTrade"
     )
-    sources = models.ManyToManyField(Source, verbose_name="sources", related_name="schools")
+    programmes = models.ManyToManyField(
+        Programme, verbose_name="formations", related_name="schools", through="SchoolProgramme", blank=True
+    )
+    sources = models.ManyToManyField(
+        Source, verbose_name="sources", related_name="schools", through="SchoolSource"
+    )
     updated_at = models.DateTimeField("dernière mise à jour", auto_now=True)
 
     objects = SchoolQuerySet.as_manager()
@@ -235,6 +239,65 @@ class School(models.Model):
     @property
     def location_label(self):
         return f"{self.commune} ({self.get_departement_display()})"
+
+
+class SchoolLinkQuerySet(models.QuerySet):
+    """Natural keys of the school link tables: (school slug, linked object's slug)."""
+
+    def get_by_natural_key(self, school_slug, target_slug):
+        return self.get(school__slug=school_slug, **{f"{self.model.target_field}__slug": target_slug})
+
+
+class SchoolLink(models.Model):
+    """A row linking a school to one trade, programme or source: named, so the admin can show it plainly."""
+
+    school = models.ForeignKey(School, verbose_name="école", on_delete=models.CASCADE)
+
+    objects = SchoolLinkQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return str(getattr(self, self.target_field))
+
+    def natural_key(self):
+        return (self.school.slug, getattr(self, self.target_field).slug)
+
+
+class SchoolTrade(SchoolLink):
+    target_field = "trade"
+    trade = models.ForeignKey(Trade, verbose_name="métier", on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = "métier de l'école"
+        verbose_name_plural = "métiers de l'école"
+        ordering = ["school__name", "trade__name"]
+        constraints = [models.UniqueConstraint(fields=["school", "trade"], name="school_trade_unique")]
+
+
+class SchoolProgramme(SchoolLink):
+    target_field = "programme"
+    programme = models.ForeignKey(Programme, verbose_name="formation", on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = "formation de l'école"
+        verbose_name_plural = "formations de l'école"
+        ordering = ["school__name", "programme__title"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "programme"], name="school_programme_unique")
+        ]
+
+
+class SchoolSource(SchoolLink):
+    target_field = "source"
+    source = models.ForeignKey(Source, verbose_name="source", on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = "source de la fiche"
+        verbose_name_plural = "sources de la fiche"
+        ordering = ["school__name", "source__title"]
+        constraints = [models.UniqueConstraint(fields=["school", "source"], name="school_source_unique")]
 
 
 class TestimonialLinkQuerySet(models.QuerySet):

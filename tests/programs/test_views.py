@@ -100,3 +100,15 @@ def test_unknown_trade_or_programme_is_a_french_404(client, db, url):
     response = client.get(url)
     assert response.status_code == 404
     assert "Cette page n'existe pas" in text(response)
+
+
+def test_lists_with_counts_keep_alphabetical_order(client, db):
+    # Counting schools groups rows, and a grouped query ignores Meta.ordering unless asked again.
+    for name in ["Zinguerie", "Boulangerie", "Menuiserie"]:
+        make_trade(name=name)
+    for title in ["CAP Zinguerie", "CAP Boulangerie"]:
+        make_programme(title=title, trades=[make_trade()])
+    trades = [trade.name for trade in client.get("/metiers/").context["trades"]]
+    assert trades == sorted(trades) and "Zinguerie" in trades
+    programmes = [p.title for p in client.get("/formations/").context["programmes"]]
+    assert programmes == ["CAP Boulangerie", "CAP Zinguerie"]

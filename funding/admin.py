@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.db import models
+
+from funding.models import FundingSource
+
+
+@admin.register(FundingSource)
+class FundingSourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "url", "school_count"]
+    list_filter = ["kind"]
+    search_fields = ["name", "description", "slug"]
+    autocomplete_fields = ["sources"]
+    prepopulated_fields = {"slug": ["name"]}
+    # Links typed without "https://" get it, as Django 6 will do (and without its deprecation warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_school_count()
+
+    @admin.display(description="écoles publiées", ordering="school_count")
+    def school_count(self, funding_source):
+        return funding_source.school_count
