@@ -1,5 +1,7 @@
 from html import unescape
 
+from django.test import Client
+
 from schools.views import HomeView
 
 
@@ -23,3 +25,16 @@ def test_an_unknown_address_shows_the_french_404_page_with_ways_out(client, db):
     page = unescape(response.content.decode())
     assert "Cette page n'existe pas" in page
     assert 'href="/ecoles/"' in page
+
+
+def test_a_query_string_with_thousands_of_parameters_gets_a_french_400(client, db):
+    query_string = "&".join(f"p{i}=x" for i in range(3000))
+    response = client.get(f"/ecoles/?{query_string}")
+    assert response.status_code == 400
+    assert "Cette demande n'a pas été comprise" in unescape(response.content.decode())
+
+
+def test_an_admin_form_posted_without_its_csrf_token_gets_a_french_403(db):
+    response = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "Le formulaire a expiré" in unescape(response.content.decode())
