@@ -6,8 +6,8 @@ from funding.models import FundingSource
 
 @admin.register(FundingSource)
 class FundingSourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "url", "school_count"]
-    list_filter = ["kind"]
+    list_display = ["name", "kind", "shows_eu_emblem", "url", "school_count"]
+    list_filter = ["kind", "shows_eu_emblem"]
     search_fields = ["name", "description", "slug"]
     autocomplete_fields = ["sources"]
     prepopulated_fields = {"slug": ["name"]}

@@ -28,6 +28,12 @@ class FundingSource(models.Model):
         "description", help_text="Ce que ce financeur apporte, avec vos propres mots."
     )
     url = models.URLField("site web", max_length=500, blank=True)
+    shows_eu_emblem = models.BooleanField(
+        "afficher l'emblème de l'UE",
+        default=False,
+        help_text="Fonds européen : la fiche des écoles financées montre l'emblème de l'UE et la mention "
+        "« Cofinancé par l'Union européenne », comme l'exige l'Union.",
+    )
     sources = models.ManyToManyField(Source, verbose_name="sources", related_name="funding_sources")
 
     objects = FundingSourceQuerySet.as_manager()

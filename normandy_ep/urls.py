@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from schools.views import HomeView
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("ecoles/", include("schools.urls")),
     path("", include("programs.urls")),
     path("financements/", include("funding.urls")),
+    path("parents/", TemplateView.as_view(template_name="parents.html"), name="parents"),
     path("admin/", admin.site.urls),
 ]
 

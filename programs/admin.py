@@ -1,6 +1,11 @@
 from django.contrib import admin
 
-from programs.models import Programme, Trade
+from programs.models import Programme, Trade, TradeKeyword
+
+
+class TradeKeywordInline(admin.TabularInline):
+    model = TradeKeyword
+    extra = 1
 
 
 @admin.register(Trade)
@@ -9,6 +14,7 @@ class TradeAdmin(admin.ModelAdmin):
     list_filter = ["icon"]
     search_fields = ["name", "summary", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [TradeKeywordInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_school_count()

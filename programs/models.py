@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from programs.enums import Level, ProgrammeKind, TradeIcon
 from schools.enums import Status
+from schools.search import search_terms
 from sources.models import Source
 
 
@@ -123,3 +124,43 @@ class Programme(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+
+class TradeKeywordQuerySet(models.QuerySet):
+    def get_by_natural_key(self, word):
+        return self.get(word=word)
+
+    def find_in(self, terms):
+        """The keywords whose words appear, in order, among the search terms: [(trade ids, keyword words)]."""
+        found = {}
+        typed = f" {' '.join(terms)} "
+        for word, trade_id in self.values_list("word", "trade_id"):
+            words = search_terms(word)
+            if words and f" {' '.join(words)} " in typed:
+                found.setdefault(tuple(words), set()).add(trade_id)
+        return [(trade_ids, list(words)) for words, trade_ids in found.items()]
+
+
+class TradeKeyword(models.Model):
+    """An everyday word for a trade ("mécano", "resto", "fruits et légumes") that the search understands."""
+
+    trade = models.ForeignKey(Trade, verbose_name="métier", on_delete=models.CASCADE, related_name="keywords")
+    word = models.CharField(
+        "mot courant",
+        max_length=60,
+        unique=True,
+        help_text="Un mot ou une expression que les jeunes tapent pour ce métier.",
+    )
+
+    objects = TradeKeywordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "mot courant pour un métier"
+        verbose_name_plural = "mots courants pour les métiers"
+        ordering = ["word"]
+
+    def __str__(self):
+        return self.word
+
+    def natural_key(self):
+        return (self.word,)

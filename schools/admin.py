@@ -2,7 +2,15 @@ from django.contrib import admin, messages
 from django.db import models
 from django.utils import timezone
 
-from schools.models import School, SchoolFunding, SchoolProgramme, SchoolSource, SchoolTrade, TestimonialLink
+from schools.models import (
+    OpenDay,
+    School,
+    SchoolFunding,
+    SchoolProgramme,
+    SchoolSource,
+    SchoolTrade,
+    TestimonialLink,
+)
 
 
 class AtLeastOneInline(admin.TabularInline):
@@ -36,6 +44,11 @@ class SchoolFundingInline(admin.TabularInline):
     extra = 0
 
 
+class OpenDayInline(admin.TabularInline):
+    model = OpenDay
+    extra = 0
+
+
 class TestimonialLinkInline(admin.TabularInline):
     model = TestimonialLink
     extra = 0
@@ -57,7 +70,9 @@ def count_label(count, singular, plural):
 class SchoolAdmin(admin.ModelAdmin):
     list_display = ["name", "commune", "departement", "status", "trade_names", "funding_count", "updated_at"]
     list_editable = ["status"]
-    list_filter = ["status", "departement", "trades", "cost", "boarding"]
+    list_filter = ["status", "commune__departement", "trades", "cost", "boarding"]
+    list_select_related = ["commune"]
+    autocomplete_fields = ["commune"]
     # Searching goes through School.objects.search() (see get_search_results): accents and case ignored.
     search_fields = ["name", "short_name", "commune"]
     search_help_text = "Nom, commune, métier ou formation ; les accents et majuscules sont ignorés."
@@ -70,6 +85,7 @@ class SchoolAdmin(admin.ModelAdmin):
         SchoolTradeInline,
         SchoolProgrammeInline,
         SchoolFundingInline,
+        OpenDayInline,
         TestimonialLinkInline,
         SchoolSourceInline,
     ]
@@ -79,8 +95,7 @@ class SchoolAdmin(admin.ModelAdmin):
             "Lieu",
             {
                 "fields": [
-                    "commune",
-                    ("postcode", "departement"),
+                    ("commune", "postcode"),
                     "street_address",
                     ("latitude", "longitude"),
                     "coordinates_precision",
@@ -100,11 +115,12 @@ class SchoolAdmin(admin.ModelAdmin):
                     "cost",
                     "annual_fee_eur",
                     "cost_details",
-                    "boarding",
                     "source_notes",
                 ]
             },
         ),
+        ("Vie pratique", {"fields": ["weekly_hours", "meals", "boarding", "lodging", "transport"]}),
+        ("Entrer à l'école", {"fields": ["intake_places", "joins_during_year", "intake_confirmed_on"]}),
         ("Contact", {"fields": ["website", "email", "phone", "photo", "photo_alt"]}),
         (
             "Liens",
@@ -136,6 +152,10 @@ class SchoolAdmin(admin.ModelAdmin):
     def view_on_site(self, school):
         # A draft has no public page yet: no "Voir sur le site" button rather than a link to a 404.
         return school.get_absolute_url() if school.status == School.Status.PUBLISHED else None
+
+    @admin.display(description="département", ordering="commune__departement")
+    def departement(self, school):
+        return school.commune.get_departement_display()
 
     @admin.display(description="métiers")
     def trade_names(self, school):
@@ -177,8 +197,8 @@ class SchoolAdmin(admin.ModelAdmin):
 @admin.register(SchoolFunding)
 class SchoolFundingAdmin(admin.ModelAdmin):
     list_display = ["school", "funding_source", "period", "amount", "source"]
-    list_filter = ["funding_source__kind", "funding_source", "school__departement"]
-    search_fields = ["school__name", "school__commune", "funding_source__name", "details"]
+    list_filter = ["funding_source__kind", "funding_source", "school__commune__departement"]
+    search_fields = ["school__name", "school__commune__name", "funding_source__name", "details"]
     list_select_related = ["school", "funding_source", "source"]
     autocomplete_fields = ["school", "funding_source", "source"]
 
@@ -196,7 +216,7 @@ class SchoolFundingAdmin(admin.ModelAdmin):
 @admin.register(TestimonialLink)
 class TestimonialLinkAdmin(admin.ModelAdmin):
     list_display = ["title", "school", "kind", "publisher", "published_on"]
-    list_filter = ["kind", "school__departement"]
+    list_filter = ["kind", "school__commune__departement"]
     search_fields = ["title", "publisher", "url", "school__name"]
     list_select_related = ["school"]
     autocomplete_fields = ["school"]

@@ -8,7 +8,7 @@ from django.apps import apps as global_apps
 from django.db import DEFAULT_DB_ALIAS
 
 EDITOR_GROUP_NAME = "Rédaction"
-CONTENT_APPS = ("sources", "programs", "funding", "schools")
+CONTENT_APPS = ("sources", "places", "programs", "funding", "schools")
 
 
 def sync_editor_group(sender, apps=global_apps, using=DEFAULT_DB_ALIAS, **kwargs):

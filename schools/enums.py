@@ -6,14 +6,6 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Publiée"
 
 
-class Departement(models.TextChoices):
-    CALVADOS = "14", "Calvados"
-    EURE = "27", "Eure"
-    MANCHE = "50", "Manche"
-    ORNE = "61", "Orne"
-    SEINE_MARITIME = "76", "Seine-Maritime"
-
-
 class CoordinatesPrecision(models.TextChoices):
     COMMUNE = "commune", "Centre de la commune"
     BUILDING = "building", "Bâtiment de l'école"
@@ -25,7 +17,7 @@ class Cost(models.TextChoices):
     UNKNOWN = "unknown", "Non communiqué"
 
 
-class Boarding(models.TextChoices):
+class YesNoUnknown(models.TextChoices):
     YES = "yes", "Oui"
     NO = "no", "Non"
     UNKNOWN = "unknown", "Non communiqué"

@@ -1,15 +1,45 @@
 import django_filters
+from django.db.models import F, Value
 
 from funding.models import FundingSource
+from places.enums import Departement
+from places.lookup import find_place
 from programs.models import Programme, Trade
-from schools.enums import Departement
 from schools.models import School
 
-SEARCH_MAX_LENGTH = 100
+TEXT_MAX_LENGTH = 100
+SHORT_LABELS = {"q": "Recherche", "pres_de": "Près de", "rayon": "Rayon"}  # for the removable filter chips
+RADIUS_CHOICES = [(str(km), f"{km} km") for km in (10, 20, 30, 50, 100)]
 
 
 def ignored_choice(what):
     return {"invalid_choice": f"{what} « %(value)s » n'existe pas dans l'annuaire : ce filtre est ignoré."}
+
+
+def ignored_text(what):
+    return {
+        "max_length": f"{what} est trop long ({TEXT_MAX_LENGTH} caractères au plus) : il est ignoré.",
+        "null_characters_not_allowed": f"{what} contient un caractère invalide : il est ignoré.",
+    }
+
+
+def option_lists():
+    """The options of the trade, programme and funder lists, in one query: {filter name: [(slug, label)]}."""
+
+    def options(queryset, filter_name, label):
+        labelled = queryset.order_by().annotate(filter_name=Value(filter_name), label=F(label))
+        return labelled.values_list("filter_name", "slug", "label")
+
+    rows = (
+        options(Trade.objects, "metier", "name")
+        .union(options(Programme.objects, "formation", "title"), all=True)
+        .union(options(FundingSource.objects, "financement", "name"), all=True)
+        .order_by("label")
+    )
+    lists = {"metier": [], "formation": [], "financement": []}
+    for filter_name, slug, label in rows:
+        lists[filter_name].append((slug, label))
+    return lists
 
 
 class SchoolFilter(django_filters.FilterSet):
@@ -18,13 +48,21 @@ class SchoolFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Rechercher une école, une ville, un métier",
         method="filter_search",
-        max_length=SEARCH_MAX_LENGTH,
-        error_messages={
-            "max_length": f"Votre recherche est trop longue ({SEARCH_MAX_LENGTH} caractères au plus) : "
-            "elle est ignorée.",
-            "null_characters_not_allowed": "Votre recherche contient un caractère invalide : "
-            "elle est ignorée.",
-        },
+        max_length=TEXT_MAX_LENGTH,
+        error_messages=ignored_text("Le texte recherché"),
+    )
+    pres_de = django_filters.CharFilter(
+        label="Près de (commune ou code postal)",
+        method="filter_near",
+        max_length=TEXT_MAX_LENGTH,
+        error_messages=ignored_text("Le lieu"),
+    )
+    rayon = django_filters.ChoiceFilter(
+        label="Dans un rayon de",
+        choices=RADIUS_CHOICES,
+        method="filter_radius",
+        empty_label="Toute distance",
+        error_messages=ignored_choice("Le rayon"),
     )
     metier = django_filters.ChoiceFilter(
         label="Métier",
@@ -54,17 +92,27 @@ class SchoolFilter(django_filters.FilterSet):
 
     class Meta:
         model = School
-        fields = ["q", "metier", "formation", "departement", "financement"]
+        fields = ["q", "pres_de", "rayon", "metier", "formation", "departement", "financement"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # One query per list, evaluated once: used both to render the options and to validate the value.
-        self.filters["metier"].extra["choices"] = list(Trade.objects.values_list("slug", "name"))
-        self.filters["formation"].extra["choices"] = list(Programme.objects.values_list("slug", "title"))
-        self.filters["financement"].extra["choices"] = list(FundingSource.objects.values_list("slug", "name"))
+        self.place = None  # set by filter_near: where distances are measured from, or what was not understood
+        # Evaluated once: used both to render the options and to validate the value.
+        for filter_name, choices in option_lists().items():
+            self.filters[filter_name].extra["choices"] = choices
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_near(self, queryset, name, value):
+        self.place = find_place(value)
+        if self.place.origin is None:
+            return queryset
+        radius = self.form.cleaned_data.get("rayon")
+        return queryset.nearest_to(*self.place.origin, radius_km=int(radius) if radius else None)
+
+    def filter_radius(self, queryset, name, value):
+        return queryset  # applied with pres_de, in filter_near
 
     def filter_metier(self, queryset, name, value):
         return queryset.teaching(value)
@@ -77,6 +125,14 @@ class SchoolFilter(django_filters.FilterSet):
 
     def filter_financement(self, queryset, name, value):
         return queryset.funded_by(value)
+
+    @property
+    def measures_distance(self):
+        return self.place is not None and self.place.origin is not None
+
+    @property
+    def radius_without_place(self):
+        return bool(getattr(self.form, "cleaned_data", {}).get("rayon")) and self.place is None
 
     def active_filters(self):
         """The valid filters in use, each with its readable value and the query string that removes it."""
@@ -91,6 +147,6 @@ class SchoolFilter(django_filters.FilterSet):
             remaining = self.data.copy()
             remaining.pop(name, None)
             remaining.pop("page", None)
-            label = "Recherche" if name == "q" else field.label
+            label = SHORT_LABELS.get(name, field.label)
             active.append({"label": label, "value": shown, "remove_query": remaining.urlencode()})
         return active

@@ -1,11 +1,16 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
+from funding.enums import FundingKind
 from funding.models import FundingSource
-from programs.models import Programme, Trade
-from schools.enums import AmountBasis, Boarding, CoordinatesPrecision, Cost, Departement, LinkKind, Status
+from places.geo import bounding_box, distance_km_expression
+from places.models import Commune
+from programs.models import Programme, Trade, TradeKeyword
+from schools.enums import AmountBasis, CoordinatesPrecision, Cost, LinkKind, Status, YesNoUnknown
 from schools.search import search_terms
 from sources.models import Source
 
@@ -25,7 +30,7 @@ class SchoolQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED)
 
     def in_departement(self, code):
-        return self.filter(departement=code)
+        return self.filter(commune__departement=code)
 
     def teaching(self, trade_slug):
         return self.filter(trades__slug=trade_slug)
@@ -37,34 +42,84 @@ class SchoolQuerySet(models.QuerySet):
         return self.filter(fundings__funding_source__slug=funding_source_slug)
 
     def search(self, text):
-        """Schools whose name, commune, trade or programme contain each typed word, accents and case aside."""
+        """Schools matching every word typed (name, commune, trade, programme), accents and case aside.
+
+        Everyday words staff attached to a trade ("mécano", "resto", "fruits et légumes") find that trade's
+        schools: such a phrase counts as one term, met by the trade or by the words themselves."""
+        terms = search_terms(text)
         queryset = self
-        for term in search_terms(text):
+        for trade_ids, phrase in TradeKeyword.objects.find_in(terms):
+            by_keyword = models.Exists(
+                SchoolTrade.objects.filter(school=models.OuterRef("pk"), trade__in=trade_ids)
+            )
+            queryset = queryset.filter(by_keyword | self._matching_all(phrase))
+            terms = [term for term in terms if term not in phrase]
+        return queryset.filter(self._matching_all(terms))
+
+    @staticmethod
+    def _matching_all(terms):
+        condition = models.Q()
+        for term in terms:
             trade_match = SchoolTrade.objects.filter(
                 school=models.OuterRef("pk"), trade__name__unaccent__icontains=term
             )
             programme_match = SchoolProgramme.objects.filter(
                 school=models.OuterRef("pk"), programme__title__unaccent__icontains=term
             )
-            queryset = queryset.filter(
+            condition &= (
                 models.Q(name__unaccent__icontains=term)
                 | models.Q(short_name__unaccent__icontains=term)
-                | models.Q(commune__unaccent__icontains=term)
+                | models.Q(commune__name__unaccent__icontains=term)
                 | models.Exists(trade_match)
                 | models.Exists(programme_match)
             )
-        return queryset
+        return condition
+
+    def nearest_to(self, latitude, longitude, radius_km=None):
+        """Nearest first, each with `distance_km`, measured from its own position or else its commune's."""
+        position_latitude = Coalesce("latitude", "commune__latitude")
+        position_longitude = Coalesce("longitude", "commune__longitude")
+        queryset = self.annotate(
+            distance_km=distance_km_expression(latitude, longitude, position_latitude, position_longitude)
+        )
+        if radius_km is not None:
+            south, north, west, east = bounding_box(latitude, longitude, radius_km)
+            queryset = queryset.annotate(
+                position_latitude=position_latitude, position_longitude=position_longitude
+            ).filter(
+                position_latitude__range=(south, north),
+                position_longitude__range=(west, east),
+                distance_km__lte=radius_km,
+            )
+        return queryset.order_by("distance_km", "name")
+
+    def map_points(self, limit):
+        """Name, slug and position of up to `limit` schools: all the map needs, in one query."""
+        return self.order_by().values_list(
+            "name",
+            "slug",
+            Coalesce("latitude", "commune__latitude"),
+            Coalesce("longitude", "commune__longitude"),
+        )[:limit]
 
     def for_list(self):
-        return self.published().prefetch_related("trades")
+        return self.published().select_related("commune").prefetch_related("trades")
 
     def for_detail(self):
-        return self.published().prefetch_related(
-            "trades",
-            "programmes",
-            models.Prefetch("fundings", queryset=SchoolFunding.objects.for_school_page()),
-            "testimonial_links",
-            "sources",
+        """Everything a school page shows; call it per request (upcoming open days depend on today's date)."""
+        return (
+            self.published()
+            .select_related("commune")
+            .prefetch_related(
+                "trades",
+                "programmes",
+                models.Prefetch("fundings", queryset=SchoolFunding.objects.for_school_page()),
+                "testimonial_links",
+                "sources",
+                models.Prefetch(
+                    "open_days", queryset=OpenDay.objects.upcoming(), to_attr="upcoming_open_days"
+                ),
+            )
         )
 
 
@@ -97,14 +152,15 @@ class School(models.Model):
     )
 
     # Where
-    commune = models.CharField("commune", max_length=100)
+    commune = models.ForeignKey(
+        Commune, verbose_name="commune", on_delete=models.PROTECT, related_name="schools"
+    )
     postcode = models.CharField(
         "code postal",
         max_length=5,
         blank=True,
         validators=[RegexValidator(r"^\d{5}$", "Un code postal compte 5 chiffres.")],
     )
-    departement = models.CharField("département", max_length=2, choices=Departement)
     street_address = models.CharField("adresse", max_length=200, blank=True)
     latitude = models.DecimalField("latitude", max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField("longitude", max_digits=8, decimal_places=5, null=True, blank=True)
@@ -113,7 +169,8 @@ class School(models.Model):
         max_length=20,
         choices=CoordinatesPrecision,
         blank=True,
-        help_text="Dire si les coordonnées sont celles du bâtiment ou seulement celles de la commune.",
+        help_text="Dire si les coordonnées sont celles du bâtiment ou d'un autre point de la commune. "
+        "Sans coordonnées, l'école est placée à la mairie de sa commune.",
     )
 
     # What it is like
@@ -149,7 +206,27 @@ class School(models.Model):
     cost_details = models.CharField(
         "détail du coût", max_length=200, blank=True, help_text="Ce que couvrent les frais, par exemple."
     )
-    boarding = models.CharField("internat", max_length=20, choices=Boarding, default=Boarding.UNKNOWN)
+    weekly_hours = models.PositiveSmallIntegerField("heures par semaine", null=True, blank=True)
+    meals = models.CharField("repas", max_length=200, blank=True, help_text="Cantine, repas sur place…")
+    boarding = models.CharField("internat", max_length=20, choices=YesNoUnknown, default=YesNoUnknown.UNKNOWN)
+    lodging = models.CharField(
+        "aide pour se loger", max_length=200, blank=True, help_text="Foyer, famille d'accueil, aide…"
+    )
+    transport = models.CharField(
+        "transports", max_length=200, blank=True, help_text="Comment venir : bus, train, aide au transport…"
+    )
+
+    # Getting in
+    intake_places = models.PositiveSmallIntegerField("places à la prochaine rentrée", null=True, blank=True)
+    joins_during_year = models.CharField(
+        "entrée possible en cours d'année", max_length=20, choices=YesNoUnknown, default=YesNoUnknown.UNKNOWN
+    )
+    intake_confirmed_on = models.DateField(
+        "informations d'entrée confirmées le",
+        null=True,
+        blank=True,
+        help_text="Date à laquelle l'école a confirmé les places et l'entrée en cours d'année.",
+    )
     source_notes = models.TextField(
         "points où les sources divergent",
         blank=True,
@@ -188,7 +265,7 @@ class School(models.Model):
         verbose_name = "école"
         verbose_name_plural = "écoles"
         ordering = ["name"]
-        indexes = [models.Index(fields=["status", "departement"], name="school_status_dept_idx")]
+        indexes = [models.Index(fields=["status", "name"], name="school_status_name_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(latitude__isnull=True, longitude__isnull=True)
@@ -219,8 +296,8 @@ class School(models.Model):
 
     def clean(self):
         errors = {}
-        if self.postcode and self.departement and not self.postcode.startswith(self.departement):
-            errors["postcode"] = "Ce code postal n'est pas dans le département choisi."
+        if self.postcode and self.commune_id and self.postcode not in self.commune.postcodes.split():
+            errors["postcode"] = f"Ce code postal n'est pas celui de {self.commune.name}."
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude"] = "Indiquez la latitude et la longitude, ou aucune des deux."
         if self.latitude is not None and not self.coordinates_precision:
@@ -238,7 +315,18 @@ class School(models.Model):
 
     @property
     def location_label(self):
-        return f"{self.commune} ({self.get_departement_display()})"
+        return f"{self.commune.name} ({self.commune.get_departement_display()})"
+
+    @property
+    def eu_funding(self):
+        """The current funding that obliges the page to show the EU emblem, if any (prefetched fundings)."""
+        return next(
+            (f for f in self.fundings.all() if f.funding_source.shows_eu_emblem and f.is_current), None
+        )
+
+    @property
+    def region_funding(self):
+        return next((f for f in self.fundings.all() if f.funding_source.kind == FundingKind.REGION), None)
 
 
 class SchoolLinkQuerySet(models.QuerySet):
@@ -346,7 +434,7 @@ class SchoolFundingQuerySet(models.QuerySet):
     def for_funding_source_page(self, funding_source):
         return (
             self.filter(funding_source=funding_source, school__status=Status.PUBLISHED)
-            .select_related("school", "source")
+            .select_related("school__commune", "source")
             .order_by("school__name")
         )
 
@@ -416,6 +504,11 @@ class SchoolFunding(models.Model):
             )
 
     @property
+    def is_current(self):
+        year = timezone.localdate().year
+        return (self.start_year or year) <= year <= (self.end_year or year)
+
+    @property
     def period_label(self):
         if self.start_year and self.end_year:
             return (
@@ -428,3 +521,49 @@ class SchoolFunding(models.Model):
         if self.end_year:
             return f"jusqu'en {self.end_year}"
         return ""
+
+
+class OpenDayQuerySet(models.QuerySet):
+    def get_by_natural_key(self, school_slug, date):
+        return self.get(school__slug=school_slug, date=date)
+
+    def upcoming(self):
+        return self.filter(date__gte=timezone.localdate())
+
+
+class OpenDay(models.Model):
+    """A day when families can visit the school. Past ones disappear from the site by themselves."""
+
+    school = models.ForeignKey(
+        School, verbose_name="école", on_delete=models.CASCADE, related_name="open_days"
+    )
+    date = models.DateField("date")
+    start_time = models.TimeField("heure de début", null=True, blank=True)
+    end_time = models.TimeField("heure de fin", null=True, blank=True)
+    details = models.CharField("précisions", max_length=200, blank=True, help_text="Sur rendez-vous, lieu…")
+
+    objects = OpenDayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "journée portes ouvertes"
+        verbose_name_plural = "journées portes ouvertes"
+        ordering = ["date", "start_time"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "date"], name="open_day_unique_per_school"),
+            models.CheckConstraint(
+                condition=models.Q(start_time__isnull=True)
+                | models.Q(end_time__isnull=True)
+                | models.Q(start_time__lt=models.F("end_time")),
+                name="open_day_hours_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school} : {self.date:%d/%m/%Y}"
+
+    def natural_key(self):
+        return (self.school.slug, self.date.isoformat())
+
+    def clean(self):
+        if self.start_time and self.end_time and self.start_time >= self.end_time:
+            raise ValidationError({"end_time": "L'heure de fin doit suivre l'heure de début."})

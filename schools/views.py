@@ -1,12 +1,33 @@
+from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
+from places import geo
 from programs.models import Trade
 from schools.filters import SchoolFilter
 from schools.models import School
 from sources.models import KeyFigure
 
 SCHOOLS_PER_PAGE = 12
+MAP_MAX_POINTS = 300  # a denser map helps nobody: the list below it stays the full answer
+
+
+def school_map(schools):
+    """What includes/_map.html draws: the frame, and one point per school (at most MAP_MAX_POINTS)."""
+    points = [
+        {
+            "name": name,
+            "url": reverse("schools:school_detail", args=[slug]),
+            "xy": geo.project(latitude, longitude),
+        }
+        for name, slug, latitude, longitude in schools.map_points(MAP_MAX_POINTS + 1)
+    ]
+    return {
+        "width": geo.MAP_WIDTH,
+        "height": geo.MAP_HEIGHT,
+        "points": points[:MAP_MAX_POINTS],
+        "truncated": len(points) > MAP_MAX_POINTS,
+    }
 
 
 class HomeView(TemplateView):
@@ -17,6 +38,7 @@ class HomeView(TemplateView):
             key_figures=KeyFigure.objects.for_display(),
             trades=Trade.objects.with_school_count(),
             school_count=School.objects.published().count(),
+            map=school_map(School.objects.published()),
             **kwargs,
         )
 
@@ -38,10 +60,17 @@ class SchoolListView(FilterView):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
         context["page_numbers"] = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+        context["map"] = school_map(self.object_list)
         return context
 
 
 class SchoolDetailView(DetailView):
-    queryset = School.objects.for_detail()
     template_name = "schools/school_detail.html"
     context_object_name = "school"
+
+    def get_queryset(self):
+        return School.objects.for_detail()
+
+    def get_context_data(self, **kwargs):
+        page_url = self.request.build_absolute_uri(self.object.get_absolute_url())
+        return super().get_context_data(page_url=page_url, **kwargs)

@@ -1,7 +1,22 @@
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
 
 from schools.editors import EDITOR_GROUP_NAME
+from schools.management.commands.load_directory import CONTENT_FIXTURES, GAZETTEER_FIXTURES
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The gazetteer is read-only reference data: load it once for the session, not once per test."""
+    with django_db_blocker.unblock():
+        call_command("loaddata", *GAZETTEER_FIXTURES, verbosity=0)
+
+
+@pytest.fixture
+def directory(db):
+    """The real directory of fixtures/, on the real gazetteer."""
+    call_command("loaddata", *CONTENT_FIXTURES, verbosity=0)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 import itertools
 
 from funding.models import FundingSource
+from places.models import Commune, normalize_place_name
 from programs.models import Programme, Trade
 from schools.models import School, SchoolFunding, TestimonialLink
 from sources.models import KeyFigure, Source
@@ -19,6 +20,38 @@ def make_source(**overrides):
         "url": f"https://example.org/{n}",
     }
     return Source.objects.create(**(fields | overrides))
+
+
+# Town halls of a few real communes, so that distances in tests are real ones.
+KNOWN_COMMUNES = {
+    "Valognes": ("50615", "50", "50700", "49.50883", "-1.47008"),
+    "Argentan": ("61006", "61", "61200", "48.74407", "-0.02026"),
+    "Évreux": ("27229", "27", "27000", "49.02414", "1.15082"),
+    "Condé-en-Normandie": ("14174", "14", "14110 14770", "48.84949", "-0.55146"),
+    "Colombelles": ("14167", "14", "14460", "49.20396", "-0.29858"),
+    "Caen": ("14118", "14", "14000", "49.18165", "-0.36387"),
+}
+
+
+def make_commune(name="Valognes", **overrides):
+    """A commune, created once per name: a real one from KNOWN_COMMUNES, or an invented one."""
+    existing = Commune.objects.filter(name=name).first()
+    if existing and not overrides:
+        return existing
+    insee_code, departement, postcodes, latitude, longitude = KNOWN_COMMUNES.get(
+        name,
+        (f"99{next(_sequence) % 1000:03}", "50", "50000", "49.0", "-1.0"),  # 99xxx: no real INSEE code
+    )
+    fields = {
+        "insee_code": insee_code,
+        "name": name,
+        "search_name": normalize_place_name(name),
+        "departement": departement,
+        "postcodes": postcodes,
+        "latitude": latitude,
+        "longitude": longitude,
+    }
+    return Commune.objects.create(**(fields | overrides))
 
 
 def make_trade(**overrides):
@@ -58,12 +91,14 @@ def make_funding_source(**overrides):
 
 def make_school(trades=(), programmes=(), sources=(), **overrides):
     n = next(_sequence)
+    commune = overrides.pop("commune", "Valognes")
+    if isinstance(commune, str):
+        commune = make_commune(commune)
     fields = {
         "name": f"École {n}",
         "slug": f"ecole-{n}",
-        "commune": "Valognes",
-        "postcode": "50700",
-        "departement": "50",
+        "commune": commune,
+        "postcode": commune.postcodes.split()[0],
         "description": "Une école de production.",
         "status": "published",
     }
@@ -120,9 +155,7 @@ def make_directory(school_count):
     make_key_figure(source=source)
     schools = []
     for i in range(school_count):
-        school = make_school(
-            trades=trades[i % 3 : i % 3 + 2], programmes=[programme], sources=[source], departement="50"
-        )
+        school = make_school(trades=trades[i % 3 : i % 3 + 2], programmes=[programme], sources=[source])
         make_school_funding(school, funder, source=source)
         make_testimonial_link(school)
         schools.append(school)

@@ -2,14 +2,13 @@
 
 from html import unescape
 
-import pytest
 from django.apps import apps
 from django.core.management import call_command
 
 from funding.models import FundingSource
 from programs.models import Programme
 from schools.editors import CONTENT_APPS
-from schools.management.commands.load_directory import DIRECTORY_FIXTURES
+from schools.management.commands.load_directory import CONTENT_FIXTURES
 from schools.models import School, SchoolFunding
 from sources.models import KeyFigure
 
@@ -43,21 +42,20 @@ def row_counts():
     return {model._meta.label: model._default_manager.count() for model in models}
 
 
-@pytest.fixture
-def directory(db):
-    call_command("load_directory", verbosity=0)
-
-
 def test_loading_the_fixtures_twice_changes_nothing(db):
-    call_command("loaddata", *DIRECTORY_FIXTURES, verbosity=0)
+    # The gazetteer (loaded once per session) has its own test: tests/places/test_gazetteer.py.
+    call_command("loaddata", *CONTENT_FIXTURES, verbosity=0)
     first = row_counts()
-    call_command("loaddata", *DIRECTORY_FIXTURES, verbosity=0)
+    call_command("loaddata", *CONTENT_FIXTURES, verbosity=0)
     assert row_counts() == first
     assert first["schools.School"] == 10
+    assert first["places.Commune"] == 2644
 
 
 def test_the_ten_schools_are_published_where_the_sources_put_them(directory):
-    schools = {school.slug: school.commune for school in School.objects.published()}
+    schools = {
+        school.slug: school.commune.name for school in School.objects.published().select_related("commune")
+    }
     assert schools == EXPECTED_SCHOOLS
 
 
@@ -92,11 +90,11 @@ def test_fil_en_normandie_regional_grant_per_pupil(directory):
 
 
 def test_every_school_page_shows_its_commune_programmes_and_sources(client, directory):
-    for school in School.objects.prefetch_related("programmes", "sources"):
+    for school in School.objects.select_related("commune").prefetch_related("programmes", "sources"):
         response = client.get(school.get_absolute_url())
         page = unescape(response.content.decode())
         assert response.status_code == 200
-        assert school.commune in page
+        assert school.commune.name in page
         programmes = list(school.programmes.all())
         for programme in programmes:
             assert programme.title in page

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "sources",
+    "places",
     "programs",
     "funding",
     "schools",

@@ -28,9 +28,7 @@ def test_funding_list_shows_each_funder_with_its_published_school_count(client, 
 
 
 def test_funding_page_lists_schools_with_period_amount_and_source(client, region):
-    fil = make_school(
-        name="Fil en Normandie", commune="Condé-en-Normandie", departement="14", postcode="14110"
-    )
+    fil = make_school(name="Fil en Normandie", commune="Condé-en-Normandie")
     jde = make_source(
         title="Les écoles de production boostent le recrutement", publisher="Le Journal des Entreprises"
     )

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from schools.models import School
 from tests.factories import (
+    make_commune,
     make_directory,
     make_funding_source,
     make_programme,
@@ -30,9 +31,7 @@ def editor_client(client, editor):
 @pytest.fixture
 def school(db):
     """A school with something in every inline."""
-    school = make_school(
-        name="L'Usin'Eure", slug="usineure", commune="Évreux", postcode="27000", departement="27"
-    )
+    school = make_school(name="L'Usin'Eure", slug="usineure", commune="Évreux")
     school.programmes.set([make_programme()])
     make_school_funding(school, make_funding_source(), amount_eur=3000, amount_basis="per_year")
     make_testimonial_link(school)
@@ -149,17 +148,16 @@ class TestSchoolChangeForm:
 
         assert response.status_code == 200
         assert response.context["adminform"].form.errors == {
-            "postcode": ["Ce code postal n'est pas dans le département choisi."]
+            "postcode": ["Ce code postal n'est pas celui de Évreux."]
         }
 
     def test_editor_creates_a_school(self, editor_client, db):
-        trade, source = make_trade(), make_source()
+        trade, source, caen = make_trade(), make_source(), make_commune("Caen")
         data = form_data(editor_client.get(reverse("admin:schools_school_add")))
         data |= {
-            "name": "École de production de Lisieux",
-            "slug": "lisieux",
-            "commune": "Lisieux",
-            "departement": "14",
+            "name": "École de production de Caen",
+            "slug": "caen",
+            "commune": caen.pk,
             "description": "Une nouvelle école.",
             "schooltrade_set-0-trade": trade.pk,
             "schoolsource_set-0-source": source.pk,
@@ -169,7 +167,7 @@ class TestSchoolChangeForm:
         response = editor_client.post(reverse("admin:schools_school_add"), data)
 
         assert response.status_code == 302
-        school = School.objects.get(slug="lisieux")
+        school = School.objects.get(slug="caen")
         assert school.status == School.Status.DRAFT
         assert list(school.trades.all()) == [trade] and list(school.sources.all()) == [source]
 
@@ -181,7 +179,15 @@ class TestSchoolChangeForm:
     def test_fieldsets_follow_the_model(self, editor_client, school):
         response = editor_client.get(change_url(school))
         titles = [fieldset.name for fieldset in response.context["adminform"]]
-        assert titles == ["Identité", "Lieu", "L'école", "Contact", "Liens"]
+        assert titles == [
+            "Identité",
+            "Lieu",
+            "L'école",
+            "Vie pratique",
+            "Entrer à l'école",
+            "Contact",
+            "Liens",
+        ]
 
     def test_published_school_links_to_its_public_page(self, editor_client, school):
         response = editor_client.get(change_url(school))
@@ -255,7 +261,7 @@ class TestSchoolChangelist:
         assert len(response.context["cl"].result_list) == school_count
 
     def test_search_finds_a_school_by_commune_without_accents(self, editor_client, school):
-        make_school(name="GM2A", commune="Argentan", postcode="61200", departement="61")
+        make_school(name="GM2A", commune="Argentan")
         response = editor_client.get(CHANGELIST_URL, {"q": "evreux"})
         assert [row.name for row in response.context["cl"].result_list] == ["L'Usin'Eure"]
 
@@ -267,7 +273,7 @@ class TestSchoolChangelist:
 
 
 def test_school_autocomplete_finds_a_school_by_commune(editor_client, school):
-    make_school(name="GM2A", commune="Argentan", postcode="61200", departement="61")
+    make_school(name="GM2A", commune="Argentan")
     params = {"term": "evreux", "app_label": "schools", "model_name": "schoolfunding", "field_name": "school"}
     response = editor_client.get(reverse("admin:autocomplete"), params)
     assert [result["text"] for result in response.json()["results"]] == ["L'Usin'Eure"]

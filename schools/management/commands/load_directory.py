@@ -4,7 +4,9 @@ from django.core.management.base import BaseCommand
 from schools.models import School
 
 # Load order matters: each file refers by natural key to objects of the files before it.
-DIRECTORY_FIXTURES = ["sources", "programs", "funding", "schools"]
+GAZETTEER_FIXTURES = ["communes"]  # derived from public data by build_gazetteer
+CONTENT_FIXTURES = ["sources", "programs", "funding", "schools"]  # written from ../shared/sources
+DIRECTORY_FIXTURES = GAZETTEER_FIXTURES + CONTENT_FIXTURES
 
 
 class Command(BaseCommand):

@@ -1,0 +1,50 @@
+"""Distances and the map projection, shared by the SQL queries, the map and the gazetteer builder.
+
+At the scale of a region, an equirectangular projection around Normandy's mean latitude is accurate to a few
+hundred metres: distances become plain arithmetic that any database evaluates, and the map needs no library.
+"""
+
+import math
+
+from django.db.models import FloatField
+from django.db.models.functions import Cast, Sqrt
+
+EARTH_RADIUS_KM = 6371.0
+KM_PER_DEGREE = math.pi / 180 * EARTH_RADIUS_KM  # about 111.2 km per degree of latitude
+MEAN_LATITUDE = 49.1
+LONGITUDE_FACTOR = math.cos(
+    math.radians(MEAN_LATITUDE)
+)  # a degree of longitude is shorter than one of latitude
+
+# The map's frame: Normandy with a small margin, in degrees; SVG units per degree of latitude.
+MAP_WEST, MAP_EAST, MAP_SOUTH, MAP_NORTH = -2.0, 1.85, 48.12, 50.12
+MAP_SCALE = 250
+MAP_WIDTH = round((MAP_EAST - MAP_WEST) * LONGITUDE_FACTOR * MAP_SCALE)
+MAP_HEIGHT = round((MAP_NORTH - MAP_SOUTH) * MAP_SCALE)
+
+
+def project(latitude, longitude):
+    """SVG coordinates (x to the east, y downwards) of a point, rounded to a tenth of a unit."""
+    x = (float(longitude) - MAP_WEST) * LONGITUDE_FACTOR * MAP_SCALE
+    y = (MAP_NORTH - float(latitude)) * MAP_SCALE
+    return round(x, 1), round(y, 1)
+
+
+def distance_km(lat1, lon1, lat2, lon2):
+    dx = (float(lon2) - float(lon1)) * LONGITUDE_FACTOR
+    dy = float(lat2) - float(lat1)
+    return math.hypot(dx, dy) * KM_PER_DEGREE
+
+
+def distance_km_expression(latitude, longitude, latitude_field, longitude_field):
+    """The same distance as `distance_km`, as an SQL expression from a fixed point to each row's position."""
+    dx = (Cast(longitude_field, FloatField()) - float(longitude)) * LONGITUDE_FACTOR
+    dy = Cast(latitude_field, FloatField()) - float(latitude)
+    return Sqrt(dx * dx + dy * dy) * KM_PER_DEGREE
+
+
+def bounding_box(latitude, longitude, radius_km):
+    """(south, north, west, east) of a box holding every point within radius_km: a cheap prefilter."""
+    dlat = radius_km / KM_PER_DEGREE
+    dlon = dlat / LONGITUDE_FACTOR
+    return float(latitude) - dlat, float(latitude) + dlat, float(longitude) - dlon, float(longitude) + dlon

@@ -1,0 +1,115 @@
+"""The page for parents: plain answers, sourced, with no database behind it."""
+
+from html import unescape
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+PARENTS_URL = reverse("parents")
+
+
+class PageOutline(HTMLParser):
+    """What a reader (or a screen reader) finds on the page: headings, sections, links, ids."""
+
+    def __init__(self):
+        super().__init__()
+        self.h1_count = 0
+        self.h2_texts = {}
+        self.labelled_sections = []
+        self.ids = set()
+        self.links = []
+        self._h2_id = None
+        self._link = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "h1":
+            self.h1_count += 1
+        elif tag == "h2":
+            self._h2_id = attrs.get("id")
+            self.h2_texts[self._h2_id] = ""
+        elif tag == "section":
+            self.labelled_sections.append(attrs.get("aria-labelledby"))
+        elif tag == "a":
+            self._link = {"href": attrs.get("href", ""), "rel": (attrs.get("rel") or "").split(), "text": ""}
+            self.links.append(self._link)
+
+    def handle_endtag(self, tag):
+        if tag == "h2":
+            self._h2_id = None
+        elif tag == "a":
+            self._link = None
+
+    def handle_data(self, data):
+        if self._h2_id is not None:
+            self.h2_texts[self._h2_id] += data
+        if self._link is not None:
+            self._link["text"] += data
+
+
+@pytest.fixture
+def page(client, db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get(PARENTS_URL)
+    assert response.status_code == 200
+    outline = PageOutline()
+    outline.feed(response.content.decode())
+    outline.text = unescape(response.content.decode())
+    return outline
+
+
+def test_has_one_main_heading(page):
+    assert page.h1_count == 1
+
+
+@pytest.mark.parametrize(
+    ("section_id", "heading"),
+    [
+        ("principe", "Qu'est-ce qu'une école de production ?"),
+        ("statut", "Le statut de votre enfant"),
+        ("cout", "Combien ça coûte ?"),
+        ("rythme", "Une semaine à l'école"),
+        ("apres", "Après le CAP"),
+        ("entrer", "Comment entrer dans une école ?"),
+        ("sources", "Sources"),
+    ],
+)
+def test_answers_the_questions_parents_ask(page, section_id, heading):
+    assert page.h2_texts[section_id] == heading
+    assert section_id in page.labelled_sections
+
+
+def test_every_section_is_labelled_by_a_heading_on_the_page(page):
+    assert all(label in page.h2_texts for label in page.labelled_sections)
+
+
+def test_key_facts_are_stated(page):
+    for fact in ("pas apprenti", "500 €", "150 €", "35 heures", "22 à 24 heures", "45 %", "bac pro"):
+        assert fact in page.text
+
+
+def test_links_to_schools_trades_and_the_schools_it_names(page):
+    hrefs = {link["href"] for link in page.links}
+    assert reverse("schools:school_list") in hrefs
+    assert reverse("programs:trade_list") in hrefs
+    assert "/ecoles/metal-academy/" in hrefs
+    assert "/ecoles/edp-100-bois-caen/" in hrefs
+
+
+def test_external_links_open_safely_and_say_they_leave_the_site(page):
+    external = [link for link in page.links if link["href"].startswith(("http://", "https://"))]
+    assert len(external) >= 10
+    for link in external:
+        assert "noopener" in link["rel"], link["href"]
+        assert "external" in link["rel"], link["href"]
+        assert link["text"].endswith(" (site externe)"), link["href"]
+
+
+def test_every_source_reference_points_to_a_listed_source(page):
+    references = {link["href"][1:] for link in page.links if link["href"].startswith("#source-")}
+    listed = {element_id for element_id in page.ids if element_id.startswith("source-")}
+    assert references
+    assert references == listed
