@@ -38,3 +38,10 @@ def test_own_coordinates_win_over_the_commune(client, db):
     make_school(commune="Caen", latitude="49.19140", longitude="-0.35110", coordinates_precision="building")
     x, y = geo.project("49.19140", "-0.35110")
     assert f'cx="{x}" cy="{y}"' in client.get("/").content.decode()
+
+
+def test_the_map_sits_in_the_page_body_not_in_the_title(client, db):
+    make_school(commune="Caen")
+    html = client.get("/ecoles/").content.decode()
+    title = html[html.index("<title>") : html.index("</title>")]
+    assert "carte" not in title and html.index("<svg viewBox") > html.index("<main")
