@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=normandy_ep.settings.test
 
-.PHONY: run serve test lint format check-migrations data reload-data lock clean
+.PHONY: run test lint format check-migrations reload-data lock clean browser-deps audit bench load backup restore
 
 ## run: install, migrate, load the directory data once, serve on http://127.0.0.1:8000/
 run: $(VENV)/.installed
@@ -12,9 +12,39 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py load_directory
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## test: install test tools, then lint, missing-migration check and the whole test suite
-test: lint check-migrations
+## test: install test tools, then lint, missing-migration check and the whole test suite (browser tests included)
+test: lint check-migrations browser-deps
 	$(BIN)/pytest
+
+## browser-deps: Debian's Chromium (never `playwright install`) and the npm tools of the audits (HTML checker)
+browser-deps: node_modules/.installed
+	@[ -x /usr/bin/chromium ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## audit: Lighthouse (mobile) on the home, list and school pages; fails below 100 in any category
+audit: $(VENV)/.installed-test browser-deps
+	$(BIN)/python scripts/audit.py
+
+## bench: requests/s and latency of each page at 10 and 10,000 schools, against the same bytes as a static file
+bench: $(VENV)/.installed-test
+	$(BIN)/python scripts/bench.py
+
+## load: 60 s at 64 connections against gunicorn + PostgreSQL; no error, no 5xx, no growing memory
+load: $(VENV)/.installed-test
+	$(BIN)/python scripts/load.py
+
+## backup / restore: the whole content of the database as a JSON file (BACKUP=path, default backup.json)
+BACKUP ?= backup.json
+backup: $(VENV)/.installed
+	$(BIN)/python manage.py dumpdata --natural-foreign --natural-primary --exclude contenttypes \
+		--exclude auth.permission --exclude sessions --exclude axes --indent 1 --output $(BACKUP)
+
+restore: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py loaddata $(BACKUP)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
