@@ -31,7 +31,7 @@ class Commune(models.Model):
         db_index=True,
         help_text="Le nom sans accents ni tirets, en minuscules : calculé par build_gazetteer.",
     )
-    departement = models.CharField("département", max_length=2, choices=Departement)
+    departement = models.CharField("département", max_length=2, choices=Departement, db_index=True)
     postcodes = models.CharField(
         "codes postaux", max_length=100, help_text="Les codes postaux de la commune, séparés par des espaces."
     )

@@ -1,6 +1,5 @@
 from django.contrib import admin, messages
 from django.db import models
-from django.utils import timezone
 
 from schools.models import (
     OpenDay,
@@ -182,9 +181,8 @@ class SchoolAdmin(admin.ModelAdmin):
         schools = list(queryset.exclude(status=status))
         for school in schools:
             school.status = status
-            school.updated_at = timezone.now()
-        School.objects.bulk_update(schools, ["status", "updated_at"])
-        for school in schools:
+            # save(), not bulk_update(): its signals invalidate the cached public pages.
+            school.save(update_fields=["status", "updated_at"])
             self.log_change(request, school, [{"changed": {"fields": ["Statut"]}}])
         if schools:
             self.message_user(request, f"{count_label(len(schools), *labels)}.", messages.SUCCESS)

@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.core.management import call_command
 
 from schools.editors import EDITOR_GROUP_NAME
@@ -11,6 +12,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The gazetteer is read-only reference data: load it once for the session, not once per test."""
     with django_db_blocker.unblock():
         call_command("loaddata", *GAZETTEER_FIXTURES, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Cached pages are keyed by a content version that restarts with each test's rolled-back database."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -21,7 +21,11 @@ def test_model_has_ordering_and_lowercase_french_names(model):
             assert str(field.verbose_name)[0].islower(), f"{meta.label}.{field.name}"
 
 
-@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
+# The cache's counter is bookkeeping, not content: it never appears in fixtures.
+FIXTURE_MODELS = [model for model in MODELS if model._meta.label != "schools.ContentVersion"]
+
+
+@pytest.mark.parametrize("model", FIXTURE_MODELS, ids=lambda model: model._meta.label)
 def test_model_can_be_loaded_from_fixtures_by_natural_key(model):
     assert hasattr(model, "natural_key")
     assert hasattr(model._default_manager, "get_by_natural_key")

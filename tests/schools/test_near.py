@@ -132,6 +132,6 @@ def test_query_count_with_pres_de_does_not_grow_with_schools(
     trade = make_trade()
     for i in range(extra):
         make_school(name=f"Autre {i:02}", commune="Caen", trades=[trade])
-    # options, place lookup, count, page, trades of the page, map points
-    with django_assert_num_queries(6):
+    # content version, options, place lookup, count, page, trades of the page, map points
+    with django_assert_num_queries(7):
         client.get(LIST_URL, {"pres_de": "caen", "metier": "usinage", "rayon": "100", "page": "1"})

@@ -90,6 +90,7 @@ def test_print_version_carries_a_qr_code_to_the_page(client, school):
 
 def test_school_page_query_count_is_fixed(client, school, django_assert_num_queries):
     OpenDay.objects.create(school=school, date=timezone.localdate())
-    # school with commune, trades, programmes, fundings, testimonial links, sources, open days
-    with django_assert_num_queries(7):
+    # content version, school with commune, trades, programmes, fundings, testimonial links, sources,
+    # open days
+    with django_assert_num_queries(8):
         client.get(school.get_absolute_url())

@@ -1,0 +1,79 @@
+"""Whole-page cache of the public site for anonymous visitors, invalidated by any content change.
+
+A page is cached under its path, its query string, today's date (past open days must vanish at midnight)
+and the content version: one tiny query per request instead of the page's queries. Staff (who carry a
+session cookie), the admin and anything but a successful GET are never cached.
+"""
+
+import hashlib
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+from schools.editors import CONTENT_APPS
+
+PAGE_TIMEOUT = 60 * 60
+MAX_QUERY_STRING = 300  # longer query strings are junk or attacks: served, not stored
+
+
+def content_version():
+    from schools.models import ContentVersion
+
+    return ContentVersion.objects.values_list("number", flat=True).first() or 0
+
+
+def bump_content_version(sender, **kwargs):
+    from schools.models import ContentVersion
+
+    if sender is ContentVersion:
+        return
+    if not ContentVersion.objects.filter(pk=1).update(number=F("number") + 1):
+        ContentVersion.objects.create(pk=1, number=1)
+
+
+def connect_invalidation():
+    """Any save, deletion or many-to-many change of a content model bumps the version."""
+    for label in CONTENT_APPS:
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            uid = f"bump-content-version-{model._meta.label}"
+            post_save.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-save")
+            post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-delete")
+            m2m_changed.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-m2m")
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.is_cacheable_request(request):
+            return self.get_response(request)
+        key = self.key(request)
+        response = cache.get(key)
+        if response is None:
+            response = self.get_response(request)
+            if self.is_cacheable_response(response):
+                cache.set(key, response, PAGE_TIMEOUT)
+        return response
+
+    @staticmethod
+    def is_cacheable_request(request):
+        return (
+            request.method == "GET"
+            and not request.path.startswith("/admin/")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_STRING
+        )
+
+    @staticmethod
+    def is_cacheable_response(response):
+        return response.status_code == 200 and not response.streaming and not response.cookies
+
+    @staticmethod
+    def key(request):
+        page = f"{request.get_host()}|{request.get_full_path()}|{timezone.localdate()}|{content_version()}"
+        return "page:" + hashlib.sha256(page.encode()).hexdigest()
