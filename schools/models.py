@@ -1,7 +1,11 @@
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,16 +14,15 @@ from funding.models import FundingSource
 from places.geo import bounding_box, distance_km_expression
 from places.models import Commune
 from programs.models import Programme, Trade, TradeKeyword
+from schools import photos
 from schools.enums import AmountBasis, CoordinatesPrecision, Cost, LinkKind, Status, YesNoUnknown
-from schools.search import search_terms
+from schools.search import FULL_TEXT_CONFIG, search_terms
 from sources.models import Source
-
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
 
 def validate_photo_size(photo):
-    if photo.size > PHOTO_MAX_BYTES:
-        raise ValidationError("La photo dépasse 5 Mo : réduisez-la avant de l'envoyer.")
+    """Named by migration 0001 only: School.photo is now checked by schools.photos.validate_photo."""
+    photos.validate_photo(photo)
 
 
 class SchoolQuerySet(models.QuerySet):
@@ -47,17 +50,44 @@ class SchoolQuerySet(models.QuerySet):
         Everyday words staff attached to a trade ("mécano", "resto", "fruits et légumes") find that trade's
         schools: such a phrase counts as one term, met by the trade or by the words themselves."""
         terms = search_terms(text)
-        queryset = self
+        queryset = self.with_search_document() if self.full_text else self
         for trade_ids, phrase in TradeKeyword.objects.find_in(terms):
             by_keyword = models.Exists(
                 SchoolTrade.objects.filter(school=models.OuterRef("pk"), trade__in=trade_ids)
             )
-            queryset = queryset.filter(by_keyword | self._matching_all(phrase))
+            queryset = queryset.filter(by_keyword | self.matching_all(phrase))
             terms = [term for term in terms if term not in phrase]
-        return queryset.filter(self._matching_all(terms))
+        return queryset.filter(self.matching_all(terms))
 
-    @staticmethod
-    def _matching_all(terms):
+    @property
+    def full_text(self):
+        return connections[self.db].vendor == "postgresql"
+
+    def with_search_document(self):
+        """PostgreSQL: a school's words (name, commune, trades, programmes) as a French text-search vector."""
+
+        def joined(link_model, field):
+            names = link_model.objects.filter(school=models.OuterRef("pk")).values("school")
+            return models.Subquery(names.annotate(joined=StringAgg(field, " ")).values("joined"))
+
+        return self.annotate(
+            search_document=SearchVector(
+                "name",
+                "short_name",
+                "commune__name",
+                joined(SchoolTrade, "trade__name"),
+                joined(SchoolProgramme, "programme__title"),
+                config=FULL_TEXT_CONFIG,
+            )
+        )
+
+    def matching_all(self, terms):
+        if not terms:
+            return models.Q()
+        if self.full_text:
+            # Words come from search_terms(): letters and digits only, safe in a raw text-search query.
+            query = " & ".join(f"{term}:*" for term in terms)
+            return models.Q(search_document=SearchQuery(query, search_type="raw", config=FULL_TEXT_CONFIG))
         condition = models.Q()
         for term in terms:
             trade_match = SchoolTrade.objects.filter(
@@ -237,14 +267,24 @@ class School(models.Model):
     website = models.URLField("site web", max_length=300, blank=True)
     email = models.EmailField("courriel", blank=True)
     phone = models.CharField("téléphone", max_length=20, blank=True)
-    photo = models.ImageField(
-        "photo", upload_to="schools/", blank=True, validators=[validate_photo_size], help_text="5 Mo au plus."
+    photo = photos.PhotoField(
+        "photo",
+        upload_to="schools/",
+        blank=True,
+        help_text="JPEG, PNG ou WebP, 5 Mo et 40 millions de pixels au plus. Le site en garde une copie "
+        "nettoyée (sans position GPS ni autres données de l'appareil) et des versions plus légères.",
     )
     photo_alt = models.CharField(
         "description de la photo",
         max_length=200,
         blank=True,
         help_text="Ce que montre la photo, pour qui ne la voit pas.",
+    )
+    photo_width = models.PositiveIntegerField(
+        "largeur de la photo", null=True, blank=True, editable=False, help_text="En pixels, photo redressée."
+    )
+    photo_height = models.PositiveIntegerField(
+        "hauteur de la photo", null=True, blank=True, editable=False, help_text="En pixels, photo redressée."
     )
 
     # Links
@@ -288,6 +328,25 @@ class School(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        saves_photo = update_fields is None or "photo" in update_fields
+        if saves_photo:
+            stored_name, stored_width = self.stored_photo()
+            # A new upload is cleaned and its WebP copies written here, once: pages only link to them.
+            if self.photo and not self.photo._committed:
+                self.photo_width, self.photo_height = photos.store_photo(self.photo, self.slug)
+            elif not self.photo:
+                self.photo_width = self.photo_height = None
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "photo_width", "photo_height"}
+        super().save(*args, **kwargs)
+        if saves_photo:
+            if stored_name and stored_name != self.photo.name:
+                storage, using = self.photo.storage, self._state.db
+                photos.delete_photo_files_on_commit(storage, stored_name, stored_width, using)
+            self._stored_photo = (self.photo.name, self.photo_width)
+
     def get_absolute_url(self):
         return reverse("schools:school_detail", kwargs={"slug": self.slug})
 
@@ -313,6 +372,29 @@ class School(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        school = super().from_db(db, field_names, values)
+        # The photo as stored, so that save() deletes its files once it is replaced or cleared (the pattern of
+        # Django's "Customizing model loading"). Unknown if the photo was deferred: save() then reads it.
+        loaded = dict(zip(field_names, values, strict=True))
+        if "photo" in loaded:
+            school._stored_photo = (loaded["photo"], loaded.get("photo_width"))
+        return school
+
+    def stored_photo(self):
+        """Name and width of the photo in the database, before this save."""
+        if hasattr(self, "_stored_photo"):
+            return self._stored_photo
+        if self._state.adding:
+            return ("", None)
+        return School.objects.filter(pk=self.pk).values_list("photo", "photo_width").first() or ("", None)
+
+    @property
+    def responsive_photo(self):
+        """The photo's <img> attributes, from its stored name and size: no query, no file read."""
+        return photos.responsive_photo(self.photo, self.photo_width, self.photo_height)
+
     @property
     def location_label(self):
         return f"{self.commune.name} ({self.commune.get_departement_display()})"
@@ -327,6 +409,15 @@ class School(models.Model):
     @property
     def region_funding(self):
         return next((f for f in self.fundings.all() if f.funding_source.kind == FundingKind.REGION), None)
+
+
+@receiver(post_delete, sender=School, dispatch_uid="schools.delete_school_photo")
+def delete_school_photo(sender, instance, using, **kwargs):
+    """A deleted school leaves no photo file behind. A signal, not School.delete(): deleting from the admin's
+    list goes through QuerySet.delete(), which never calls the model's delete()."""
+    if instance.photo:
+        photo = instance.photo
+        photos.delete_photo_files_on_commit(photo.storage, photo.name, instance.photo_width, using)
 
 
 class SchoolLinkQuerySet(models.QuerySet):
