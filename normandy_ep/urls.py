@@ -16,6 +16,21 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("financements/", include("funding.urls")),
     path("parents/", TemplateView.as_view(template_name="parents.html"), name="parents"),
+    path(
+        "accessibilite/",
+        TemplateView.as_view(template_name="legal/accessibility.html"),
+        name="accessibility",
+    ),
+    path(
+        "mentions-legales/",
+        TemplateView.as_view(template_name="legal/legal_notice.html"),
+        name="legal_notice",
+    ),
+    path(
+        "donnees-personnelles/",
+        TemplateView.as_view(template_name="legal/privacy.html"),
+        name="privacy",
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -14,7 +14,10 @@ CONTENT_APPS = ("sources", "places", "programs", "funding", "schools")
 def sync_editor_group(sender, apps=global_apps, using=DEFAULT_DB_ALIAS, **kwargs):
     if sender.label not in CONTENT_APPS:
         return
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
+    try:
+        Group = apps.get_model("auth", "Group")
+        Permission = apps.get_model("auth", "Permission")
+    except LookupError:  # a state without auth, e.g. after `migrate <app> zero`: as Django's own handlers do
+        return
     group, _ = Group.objects.using(using).get_or_create(name=EDITOR_GROUP_NAME)
     group.permissions.add(*Permission.objects.using(using).filter(content_type__app_label__in=CONTENT_APPS))

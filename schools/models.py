@@ -341,11 +341,9 @@ class School(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "photo_width", "photo_height"}
         super().save(*args, **kwargs)
-        if saves_photo:
-            if stored_name and stored_name != self.photo.name:
-                storage, using = self.photo.storage, self._state.db
-                photos.delete_photo_files_on_commit(storage, stored_name, stored_width, using)
-            self._stored_photo = (self.photo.name, self.photo_width)
+        if saves_photo and stored_name and stored_name != self.photo.name:
+            storage, using = self.photo.storage, self._state.db
+            photos.delete_photo_files_on_commit(storage, stored_name, stored_width, using)
 
     def get_absolute_url(self):
         return reverse("schools:school_detail", kwargs={"slug": self.slug})
@@ -372,23 +370,13 @@ class School(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        school = super().from_db(db, field_names, values)
-        # The photo as stored, so that save() deletes its files once it is replaced or cleared (the pattern of
-        # Django's "Customizing model loading"). Unknown if the photo was deferred: save() then reads it.
-        loaded = dict(zip(field_names, values, strict=True))
-        if "photo" in loaded:
-            school._stored_photo = (loaded["photo"], loaded.get("photo_width"))
-        return school
-
     def stored_photo(self):
-        """Name and width of the photo in the database, before this save."""
-        if hasattr(self, "_stored_photo"):
-            return self._stored_photo
+        """Name and width of the photo in the database before this save: save() deletes its files once it is
+        replaced or cleared. Read from the database, which an instance kept in memory may no longer match."""
         if self._state.adding:
             return ("", None)
-        return School.objects.filter(pk=self.pk).values_list("photo", "photo_width").first() or ("", None)
+        stored = School._base_manager.filter(pk=self.pk).values_list("photo", "photo_width").first()
+        return stored or ("", None)
 
     @property
     def responsive_photo(self):

@@ -48,7 +48,7 @@ STOP_WORDS = frozenset(
 
 
 def search_terms(text):
-    """Accent-free lowercase words of what was typed, plurals folded: "Évreux, les écoles" -> ["evreux", "ecole"].
+    """Accent-free lowercase words typed, plurals folded: "Évreux, les écoles" -> ["evreux", "ecole"].
 
     Folding a final "s" lets a substring search find "mécanique" for "mécaniques", as French stemming does."""
     words = re.findall(r"\w+", unaccent(text).lower())

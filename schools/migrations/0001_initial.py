@@ -7,6 +7,14 @@ import django.contrib.postgres.operations
 from django.db import migrations, models
 
 
+class UnaccentExtension(django.contrib.postgres.operations.UnaccentExtension):
+    """Django's, with a reverse that is a no-op off PostgreSQL too (Django's queries pg_extension anywhere)."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 class Migration(migrations.Migration):
 
     initial = True
@@ -20,7 +28,7 @@ class Migration(migrations.Migration):
 
     operations = [
         # Accent-insensitive search on PostgreSQL (a no-op on SQLite, which gets a Python function).
-        django.contrib.postgres.operations.UnaccentExtension(),
+        UnaccentExtension(),
         migrations.CreateModel(
             name='School',
             fields=[
