@@ -16,9 +16,10 @@ run: $(VENV)/.installed
 test: lint check-migrations browser-deps
 	$(BIN)/pytest
 
-## browser-deps: Debian's Chromium (never `playwright install`) and the npm tools of the audits (HTML checker)
+## browser-deps: Debian's Chromium (never `playwright install`), Java, and the npm tools of the audits (vnu, Lighthouse)
 browser-deps: node_modules/.installed
 	@[ -x /usr/bin/chromium ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null; }
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -40,7 +41,8 @@ load: $(VENV)/.installed-test
 BACKUP ?= backup.json
 backup: $(VENV)/.installed
 	$(BIN)/python manage.py dumpdata --natural-foreign --natural-primary --exclude contenttypes \
-		--exclude auth.permission --exclude sessions --exclude axes --indent 1 --output $(BACKUP)
+		--exclude auth.permission --exclude sessions --exclude axes --indent 1 --output $(BACKUP).partial
+	mv $(BACKUP).partial $(BACKUP)  # only a complete dump replaces the previous backup
 
 restore: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput

@@ -1,0 +1,183 @@
+"""`make bench`: how fast each public page is served at 10 and at 10,000 schools, against the same bytes
+served as a static file by the same gunicorn (the physical limit for a page). Prints figures; asserts nothing.
+
+For each size, on a throwaway database (an SQLite file; and a temporary database on the PostgreSQL server of
+DATABASE_URL when it names one): migrate, load the directory, add demo schools up to the size, collect static
+files into a temporary folder, save the HTML of each page there (served at /static/bench/<page>.html), start
+gunicorn (2 sync workers, production settings) on a free loopback port, then for each page a warm-up
+and `wrk -t2 -c32 -d10s` on the page and on its static copy. Queries per page are counted with Django's test
+client against the same database, with an empty page cache then a full one.
+
+Targets, each printed OK or FAIL: at least half the requests/s of the static copy; p99 under 50 ms at 32
+connections; the same number of queries at both sizes; the median latency at 10,000 schools at most 1.5 times
+the one at 10. wrk shares the machine's cores with gunicorn: compare figures within one run, not across runs.
+
+    .venv/bin/python scripts/bench.py [--sizes 10 10000] [--duration 10] [--warmup 2]
+"""
+
+import argparse
+import os
+import sys
+
+from harness import (
+    Site,
+    database_on_server,
+    free_port,
+    is_postgres,
+    require_wrk,
+    say,
+    sqlite_database,
+    temporary_folder,
+    write_wrk_script,
+    wrk,
+)
+
+PAGES = [
+    ("accueil", "/"),
+    ("liste", "/ecoles/"),
+    ("filtres", "/ecoles/?metier=usinage&departement=27"),
+    ("pres-de-caen", "/ecoles/?pres_de=caen"),
+    ("fiche-ecole", "/ecoles/usineure/"),  # a real school of fixtures/: the same page at every size
+]
+CONNECTIONS = 32
+MIN_STATIC_RATIO = 0.5
+MAX_P99_MS = 50
+MAX_LATENCY_GROWTH = 1.5
+
+
+def measure_size(database, size, args):
+    """Figures of every page at one size: {page name: {...}}."""
+    say(f"\n== {database['label']}, {size} écoles")
+    with temporary_folder("ep-bench.") as folder, database["open"](folder) as database_url:
+        site = Site(folder, database_url)
+        site.prepare(size)
+        port = free_port()
+        # Saved before gunicorn starts: WhiteNoise lists the static files once, at start-up.
+        probe = site.probe(
+            "pages",
+            site.static_root / "bench",
+            f"127.0.0.1:{port}",
+            *(f"{name}={path}" for name, path in PAGES),
+        )
+        for page in probe.values():
+            if page["status"] != 200:
+                raise SystemExit(f"{page['path']} répond {page['status']} au lieu de 200 : banc arrêté.")
+        script = write_wrk_script(folder / "report.lua")
+        results = {}
+        with site.gunicorn(port):
+            for name, path in PAGES:
+                urls = {
+                    "page": f"http://127.0.0.1:{port}{path}",
+                    "static": f"http://127.0.0.1:{port}/static/bench/{name}.html",
+                }
+                figures = {}
+                for kind, url in urls.items():
+                    wrk(url, duration=args.warmup, connections=CONNECTIONS, script=script)  # warm-up
+                    figures[kind] = wrk(url, duration=args.duration, connections=CONNECTIONS, script=script)
+                results[name] = {**probe[name], **figures}
+                page, static = figures["page"], figures["static"]
+                say(
+                    f"  {name:<13} {page['rps']:8.1f} req/s  p50 {page['p50_us'] / 1000:6.1f} ms  "
+                    f"p99 {page['p99_us'] / 1000:6.1f} ms   statique {static['rps']:8.1f} req/s  "
+                    f"p99 {static['p99_us'] / 1000:6.1f} ms"
+                )
+        errors = [line for line in site.gunicorn_log().splitlines() if "Error" in line or "Traceback" in line]
+        if errors:
+            say("  Erreurs dans le journal de gunicorn :\n    " + "\n    ".join(errors[:20]))
+        return results
+
+
+def errors_of(figures):
+    return figures["status"] + figures["socket_errors"]
+
+
+def print_report(label, results, sizes):
+    """The table of one database, then every target with OK or FAIL; returns the number of FAILs."""
+    small, large = min(sizes), max(sizes)
+    say(f"\n### {label}, {CONNECTIONS} connexions, 2 workers gunicorn")
+    header = (
+        f"{'page':<13} {'écoles':>7} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'statique':>9} {'ratio':>6} "
+        f"{'stat. p99':>9} {'SQL':>4} {'SQL cache':>9} {'erreurs':>7}"
+    )
+    say(header)
+    say("-" * len(header))
+    for name, _ in PAGES:
+        for size in sizes:
+            r = results[size][name]
+            page, static = r["page"], r["static"]
+            say(
+                f"{name:<13} {size:>7} {page['rps']:>8.1f} {page['p50_us'] / 1000:>7.1f} "
+                f"{page['p99_us'] / 1000:>7.1f} {static['rps']:>9.1f} {page['rps'] / static['rps']:>6.2f} "
+                f"{static['p99_us'] / 1000:>9.1f} {r['queries']:>4} {r['queries_cached']:>9} "
+                f"{errors_of(page) + errors_of(static):>7}"
+            )
+    checks = []
+    if small != large:
+        say(f"\nDe {small} à {large} écoles : latence (×) et requêtes SQL")
+        say(f"{'page':<13} {'p50 ×':>6} {'p99 ×':>6} {'SQL':>9} {'SQL cache':>10}")
+        for name, _ in PAGES:
+            a, b = results[small][name], results[large][name]
+            p50 = b["page"]["p50_us"] / a["page"]["p50_us"]
+            p99 = b["page"]["p99_us"] / a["page"]["p99_us"]
+            say(
+                f"{name:<13} {p50:>6.2f} {p99:>6.2f} {a['queries']:>4} → {b['queries']:<3}"
+                f"{a['queries_cached']:>5} → {b['queries_cached']}"
+            )
+            same = (a["queries"], a["queries_cached"]) == (b["queries"], b["queries_cached"])
+            checks.append((same, f"{name} : mêmes requêtes SQL à {small} et {large} écoles"))
+            checks.append(
+                (
+                    p50 <= MAX_LATENCY_GROWTH,
+                    f"{name} : latence médiane à {large} = {p50:.2f} × celle à {small} "
+                    f"(objectif ≤ {MAX_LATENCY_GROWTH})",
+                )
+            )
+    for size in sizes:
+        for name, _ in PAGES:
+            page, static = results[size][name]["page"], results[size][name]["static"]
+            ratio = page["rps"] / static["rps"]
+            checks.append(
+                (
+                    ratio >= MIN_STATIC_RATIO,
+                    f"{name}, {size} écoles : {ratio:.2f} × le fichier statique "
+                    f"(objectif ≥ {MIN_STATIC_RATIO})",
+                )
+            )
+            p99 = page["p99_us"] / 1000
+            checks.append(
+                (p99 < MAX_P99_MS, f"{name}, {size} écoles : p99 {p99:.1f} ms (objectif < {MAX_P99_MS} ms)")
+            )
+            errors = errors_of(page) + errors_of(static)
+            checks.append((errors == 0, f"{name}, {size} écoles : {errors} réponse(s) en erreur"))
+    say("\nObjectifs")
+    for ok, text in checks:
+        say(f"  {'OK  ' if ok else 'FAIL'} {text}")
+    failed = sum(not ok for ok, _ in checks)
+    say(f"{len(checks) - failed} OK, {failed} FAIL")
+    return failed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 10_000], help="Nombres d'écoles.")
+    parser.add_argument("--duration", type=int, default=10, help="Secondes de mesure par adresse.")
+    parser.add_argument("--warmup", type=int, default=2, help="Secondes de chauffe par adresse.")
+    args = parser.parse_args()
+    require_wrk()
+
+    databases = [{"label": "SQLite", "open": sqlite_database}]
+    server_url = os.environ.get("DATABASE_URL")
+    if is_postgres(server_url):
+        databases.append({"label": "PostgreSQL", "open": lambda folder: database_on_server(server_url)})
+    reports = []
+    for database in databases:
+        results = {size: measure_size(database, size, args) for size in args.sizes}
+        reports.append((database["label"], results))
+    for label, results in reports:
+        print_report(label, results, args.sizes)
+    # A benchmark prints figures: the exit status stays 0 when targets fail (FAIL is printed above).
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
