@@ -1,0 +1,61 @@
+"""Questions asked inside a throwaway site (scripts/harness.py runs this file with the site's settings).
+
+    site_probe.py pages FOLDER HOST name=path…   save each page's HTML as FOLDER/name.html; count its queries
+    site_probe.py school-urls N                  addresses of up to N published schools
+
+Prints one JSON line. Pages are fetched with Django's test client against the same database as gunicorn;
+queries are counted with CaptureQueriesContext (DEBUG stays off): once with an empty page cache (the cost of
+building the page), once more right after (what a cached page costs).
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import django
+
+
+def capture_pages(folder, host, pages):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST=host)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    answer = {}
+    for page in pages:
+        name, path = page.split("=", 1)
+        cache.clear()
+        with CaptureQueriesContext(connection) as built:
+            response = client.get(path)
+        with CaptureQueriesContext(connection) as cached:
+            client.get(path)
+        (folder / f"{name}.html").write_bytes(response.content)
+        answer[name] = {
+            "path": path,
+            "status": response.status_code,
+            "bytes": len(response.content),
+            "queries": len(built),
+            "queries_cached": len(cached),
+        }
+    return answer
+
+
+def school_urls(count):
+    from schools.models import School
+
+    return [school.get_absolute_url() for school in School.objects.published().order_by("slug")[:count]]
+
+
+if __name__ == "__main__":
+    django.setup()
+    command, *args = sys.argv[1:]
+    if command == "pages":
+        result = capture_pages(args[0], args[1], args[2:])
+    elif command == "school-urls":
+        result = school_urls(int(args[0]))
+    else:
+        sys.exit(f"Commande inconnue : {command}")
+    print(json.dumps(result))
