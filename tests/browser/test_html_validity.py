@@ -1,0 +1,53 @@
+"""The Nu Html Checker (vnu.jar, the W3C validator's engine, from npm) finds no error in any kind of page."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.browser.conftest import page_paths
+
+pytestmark = pytest.mark.django_db
+
+VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def vnu_errors(files):
+    """One Java run for every file: {file name: ["line N: message", ...]} for the files with errors."""
+    run = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    try:
+        report = json.loads(run.stderr or run.stdout)  # vnu writes its JSON report to stderr
+    except json.JSONDecodeError:
+        raise AssertionError(f"vnu.jar did not run:\n{run.stdout}{run.stderr}") from None
+    errors = {}
+    for message in report["messages"]:
+        name = Path(message.get("url", "?")).name
+        errors.setdefault(name, []).append(f"line {message.get('lastLine', '?')}: {message['message']}")
+    return errors
+
+
+@pytest.fixture
+def screen():
+    """The HTML does not depend on the screen: one check, not one per width."""
+    return "desktop"
+
+
+def test_every_kind_of_page_is_valid_html(page, tmp_path):
+    assert VNU_JAR.exists(), "the Nu Html Checker is missing: run `make browser-deps` (npm ci)"
+    files = []
+    for name, path in page_paths().items():
+        response = page.request.get(path)  # the bytes the live server sends, before any parsing
+        assert response.status == (404 if name == "not-found" else 200), path
+        file = tmp_path / f"{name}.html"
+        file.write_bytes(response.body())
+        files.append(file)
+    errors = vnu_errors(files)
+    assert not errors, "\n".join(f"{name}: {line}" for name, lines in errors.items() for line in lines)
