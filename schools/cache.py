@@ -10,6 +10,7 @@ import hashlib
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -26,13 +27,15 @@ def content_version():
     return ContentVersion.objects.values_list("number", flat=True).first() or 0
 
 
-def bump_content_version(sender, **kwargs):
+def bump_content_version(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    """Signal receiver; also called directly after bulk writes, which send no signal."""
     from schools.models import ContentVersion
 
     if sender is ContentVersion:
         return
-    if not ContentVersion.objects.filter(pk=1).update(number=F("number") + 1):
-        ContentVersion.objects.create(pk=1, number=1)
+    versions = ContentVersion.objects.using(using)
+    if not versions.filter(pk=1).update(number=F("number") + 1):
+        versions.create(pk=1, number=1)
 
 
 def connect_invalidation():

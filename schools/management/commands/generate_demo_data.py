@@ -22,10 +22,10 @@ from funding.enums import FundingKind
 from funding.models import FundingSource
 from places.models import Commune
 from programs.models import Programme, Trade
+from schools.cache import bump_content_version
 from schools.enums import AmountBasis, CoordinatesPrecision, Cost, LinkKind, Status, YesNoUnknown
 from schools.management.commands.load_directory import CONTENT_FIXTURES, GAZETTEER_FIXTURES
 from schools.models import (
-    ContentVersion,
     OpenDay,
     School,
     SchoolFunding,
@@ -139,7 +139,7 @@ class Command(BaseCommand):
                 if verbosity:
                     self.stdout.write(f"{removed} école(s) fictive(s) supprimée(s).")
             created = DemoDirectory(using, random.Random(seed)).create(schools)
-            bump_content_version(using)
+            bump_content_version(sender=School, using=using)
         if verbosity:
             seconds = (timezone.now() - started).total_seconds()
             self.stdout.write(
@@ -184,13 +184,6 @@ class Command(BaseCommand):
                 rows.filter(**{f"{relation.field.name}__in": demo})._raw_delete(using)
         demo._raw_delete(using)
         return count
-
-
-def bump_content_version(using):
-    """Tell the page cache (schools/cache.py) that the content changed: bulk writes send no signal."""
-    versions = ContentVersion.objects.using(using)
-    if not versions.filter(pk=1).update(number=models.F("number") + 1):
-        versions.create(pk=1, number=1)
 
 
 class DemoDirectory:
