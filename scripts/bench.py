@@ -6,11 +6,14 @@ DATABASE_URL when it names one): migrate, load the directory, add demo schools u
 files into a temporary folder, save the HTML of each page there (served at /static/bench/<page>.html), start
 gunicorn (2 sync workers, production settings) on a free loopback port, then for each page a warm-up
 and `wrk -t2 -c32 -d10s` on the page and on its static copy. Queries per page are counted with Django's test
-client against the same database, with an empty page cache then a full one.
+client against the same database, with an empty page cache then a full one, and the time to build each page
+with an empty cache (median of several builds, in-process, no HTTP): wrk mostly measures cached pages.
 
 Targets, each printed OK or FAIL: at least half the requests/s of the static copy; p99 under 50 ms at 32
 connections; the same number of queries at both sizes; the median latency at 10,000 schools at most 1.5 times
-the one at 10. wrk shares the machine's cores with gunicorn: compare figures within one run, not across runs.
+the one at 10. The time to build a page with an empty cache is printed beside, without a target: counting and
+sorting thousands of schools is work the database must do once per page and content version. wrk shares the
+machine's cores with gunicorn: compare figures within one run, not across runs.
 
     .venv/bin/python scripts/bench.py [--sizes 10 10000] [--duration 10] [--warmup 2]
 """
@@ -97,7 +100,7 @@ def print_report(label, results, sizes):
     say(f"\n### {label}, {CONNECTIONS} connexions, 2 workers gunicorn")
     header = (
         f"{'page':<13} {'écoles':>7} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'statique':>9} {'ratio':>6} "
-        f"{'stat. p99':>9} {'SQL':>4} {'SQL cache':>9} {'erreurs':>7}"
+        f"{'stat. p99':>9} {'SQL':>4} {'SQL cache':>9} {'sans cache ms':>13} {'erreurs':>7}"
     )
     say(header)
     say("-" * len(header))
@@ -109,18 +112,19 @@ def print_report(label, results, sizes):
                 f"{name:<13} {size:>7} {page['rps']:>8.1f} {page['p50_us'] / 1000:>7.1f} "
                 f"{page['p99_us'] / 1000:>7.1f} {static['rps']:>9.1f} {page['rps'] / static['rps']:>6.2f} "
                 f"{static['p99_us'] / 1000:>9.1f} {r['queries']:>4} {r['queries_cached']:>9} "
-                f"{errors_of(page) + errors_of(static):>7}"
+                f"{r['build_ms']:>13.1f} {errors_of(page) + errors_of(static):>7}"
             )
     checks = []
     if small != large:
         say(f"\nDe {small} à {large} écoles : latence (×) et requêtes SQL")
-        say(f"{'page':<13} {'p50 ×':>6} {'p99 ×':>6} {'SQL':>9} {'SQL cache':>10}")
+        say(f"{'page':<13} {'p50 ×':>6} {'p99 ×':>6} {'sans cache ×':>12} {'SQL':>9} {'SQL cache':>10}")
         for name, _ in PAGES:
             a, b = results[small][name], results[large][name]
             p50 = b["page"]["p50_us"] / a["page"]["p50_us"]
             p99 = b["page"]["p99_us"] / a["page"]["p99_us"]
+            build = b["build_ms"] / a["build_ms"]
             say(
-                f"{name:<13} {p50:>6.2f} {p99:>6.2f} {a['queries']:>4} → {b['queries']:<3}"
+                f"{name:<13} {p50:>6.2f} {p99:>6.2f} {build:>12.2f} {a['queries']:>4} → {b['queries']:<3}"
                 f"{a['queries_cached']:>5} → {b['queries_cached']}"
             )
             same = (a["queries"], a["queries_cached"]) == (b["queries"], b["queries_cached"])

@@ -6,6 +6,7 @@ import pytest
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from places.models import Commune
 from programs.models import Trade
@@ -121,3 +122,14 @@ def test_demo_schools_show_on_the_public_pages(client, db):
     page = unescape(client.get(school.get_absolute_url()).content.decode())
     assert school.name in page and "Données de démonstration, fictives" in page
     assert "[Démo] " in unescape(client.get("/ecoles/").content.decode())
+
+
+def test_leaves_fresh_planner_statistics(db):
+    """Without ANALYZE after a bulk load, PostgreSQL planned the filtered list as if tables were empty."""
+    generate(20, "--yes-default-database")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'schools_school'")
+        else:
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'schools_school'")
+        assert cursor.fetchone()[0] is not None

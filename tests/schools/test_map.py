@@ -1,6 +1,7 @@
 import re
 
 from places import geo
+from schools import views
 from tests.factories import make_school
 
 
@@ -45,3 +46,22 @@ def test_the_map_sits_in_the_page_body_not_in_the_title(client, db):
     html = client.get("/ecoles/").content.decode()
     title = html[html.index("<title>") : html.index("</title>")]
     assert "carte" not in title and html.index("<svg viewBox") > html.index("<main")
+
+
+def test_school_names_are_escaped_in_the_map(client, db):
+    school = make_school(name='Atelier "Fer & Bois" <Caen>', commune="Caen")
+    html = client.get("/").content.decode()
+    svg = html[html.index("<svg viewBox") : html.index("</svg>", html.index("<svg viewBox"))]
+    escaped = "Atelier &quot;Fer &amp; Bois&quot; &lt;Caen&gt;"
+    assert f'<a href="{school.get_absolute_url()}" aria-label="{escaped}"><title>{escaped}</title>' in svg
+    assert "<Caen>" not in svg
+
+
+def test_the_map_stops_at_its_cap_and_says_the_list_has_them_all(client, db, monkeypatch):
+    monkeypatch.setattr(views, "MAP_MAX_POINTS", 2)
+    for _ in range(3):
+        make_school(commune="Caen")
+    html = client.get("/ecoles/").content.decode()
+    assert len(map_links(html)) == 2
+    assert "Carte de la Normandie : 2 écoles" in html
+    assert "La carte montre les 2 premières ; la liste les donne toutes." in html
