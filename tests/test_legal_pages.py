@@ -1,8 +1,6 @@
 """The accessibility statement, the legal notice and the personal data page, linked from every page."""
 
 from datetime import timedelta
-from html import unescape
-from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
@@ -10,61 +8,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 from django.urls import resolve, reverse
 
+from tests.outline import outline
+
 LEGAL_PAGES = {
     "accessibility": ("/accessibilite/", "Déclaration d'accessibilité"),
     "legal_notice": ("/mentions-legales/", "Mentions légales"),
     "privacy": ("/donnees-personnelles/", "Données personnelles"),
 }
-
-
-class Outline(HTMLParser):
-    """Headings, labelled sections, and the links of the legal navigation."""
-
-    def __init__(self):
-        super().__init__()
-        self.h1_count = 0
-        self.h2_texts = {}
-        self.labelled_sections = []
-        self.legal_links = {}
-        self._h2_id = None
-        self._in_legal_nav = False
-        self._link = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "h1":
-            self.h1_count += 1
-        elif tag == "h2":
-            self._h2_id = attrs.get("id")
-            self.h2_texts[self._h2_id] = ""
-        elif tag == "section":
-            self.labelled_sections.append(attrs.get("aria-labelledby"))
-        elif tag == "nav" and attrs.get("aria-label") == "Informations légales":
-            self._in_legal_nav = True
-        elif tag == "a" and self._in_legal_nav:
-            self._link = attrs["href"]
-            self.legal_links[self._link] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "h2":
-            self._h2_id = None
-        elif tag == "nav":
-            self._in_legal_nav = False
-        elif tag == "a":
-            self._link = None
-
-    def handle_data(self, data):
-        if self._h2_id is not None:
-            self.h2_texts[self._h2_id] += data
-        if self._link is not None:
-            self.legal_links[self._link] += data
-
-
-def outline(response):
-    parsed = Outline()
-    parsed.feed(response.content.decode())
-    parsed.text = unescape(response.content.decode())
-    return parsed
 
 
 @pytest.fixture(params=list(LEGAL_PAGES))
@@ -190,7 +140,7 @@ def test_the_durations_on_the_pages_are_the_settings(client, db):
 )
 def test_every_page_links_to_the_three_pages_and_shows_the_accessibility_status(client, directory, url):
     page = outline(client.get(url))
-    assert page.legal_links == {
+    assert page.links_in("Informations légales") == {
         "/accessibilite/": "Accessibilité : non conforme",
         "/mentions-legales/": "Mentions légales",
         "/donnees-personnelles/": "Données personnelles",

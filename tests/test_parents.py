@@ -1,53 +1,11 @@
 """The page for parents: plain answers, sourced, with no database behind it."""
 
-from html import unescape
-from html.parser import HTMLParser
-
 import pytest
 from django.urls import reverse
 
+from tests.outline import outline
+
 PARENTS_URL = reverse("parents")
-
-
-class PageOutline(HTMLParser):
-    """What a reader (or a screen reader) finds on the page: headings, sections, links, ids."""
-
-    def __init__(self):
-        super().__init__()
-        self.h1_count = 0
-        self.h2_texts = {}
-        self.labelled_sections = []
-        self.ids = set()
-        self.links = []
-        self._h2_id = None
-        self._link = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if "id" in attrs:
-            self.ids.add(attrs["id"])
-        if tag == "h1":
-            self.h1_count += 1
-        elif tag == "h2":
-            self._h2_id = attrs.get("id")
-            self.h2_texts[self._h2_id] = ""
-        elif tag == "section":
-            self.labelled_sections.append(attrs.get("aria-labelledby"))
-        elif tag == "a":
-            self._link = {"href": attrs.get("href", ""), "rel": (attrs.get("rel") or "").split(), "text": ""}
-            self.links.append(self._link)
-
-    def handle_endtag(self, tag):
-        if tag == "h2":
-            self._h2_id = None
-        elif tag == "a":
-            self._link = None
-
-    def handle_data(self, data):
-        if self._h2_id is not None:
-            self.h2_texts[self._h2_id] += data
-        if self._link is not None:
-            self._link["text"] += data
 
 
 @pytest.fixture
@@ -55,10 +13,7 @@ def parents_page(client, db, django_assert_num_queries):
     with django_assert_num_queries(1):  # only the page cache's content version: the page needs no data
         response = client.get(PARENTS_URL)
     assert response.status_code == 200
-    outline = PageOutline()
-    outline.feed(response.content.decode())
-    outline.text = unescape(response.content.decode())
-    return outline
+    return outline(response)
 
 
 def test_has_one_main_heading(parents_page):
