@@ -1,14 +1,25 @@
 """Public pages are cached for anonymous visitors, and any content change shows on the next request."""
 
 import datetime
+import json
 from html import unescape
 
 import pytest
+from django.core import serializers
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import IntegrityError
 from django.utils import timezone
 
+from schools.cache import content_version
 from schools.models import OpenDay, School
 from tests.factories import make_school, make_testimonial_link, make_trade
+
+
+def serialize_by_natural_keys(objects):
+    return serializers.serialize(
+        "json", objects, use_natural_foreign_keys=True, use_natural_primary_keys=True
+    )
 
 
 def text(response):
@@ -83,3 +94,36 @@ def test_errors_and_junk_are_not_stored(client, school):
     client.get("/ecoles/nexiste-pas/")
     client.get("/ecoles/?q=" + "x" * 400)
     assert not cache._cache  # local-memory backend: nothing was stored
+
+
+def test_loading_fixtures_shows_on_the_next_request_with_one_bump(
+    client, school, tmp_path, django_capture_on_commit_callbacks
+):
+    client.get("/ecoles/")
+    fixture = tmp_path / "renamed.json"
+    fixture.write_text(serialize_by_natural_keys([school]).replace("L'Usin'Eure", "L'Usin'Eure (restaurée)"))
+    before = content_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("loaddata", str(fixture), verbosity=0)
+        call_command("loaddata", str(fixture), verbosity=0)
+    assert content_version() == before + 1  # one bump for the load, not one per object
+    assert "L'Usin'Eure (restaurée)" in text(client.get("/ecoles/"))
+
+
+def test_a_load_that_fails_still_leads_to_a_bump_at_the_next_one(
+    school, tmp_path, django_capture_on_commit_callbacks
+):
+    good = tmp_path / "good.json"
+    good.write_text(serialize_by_natural_keys([school]))
+    # The school is saved, then the second object names a commune that does not exist: the load rolls back.
+    objects = json.loads(good.read_text())
+    stray = json.loads(json.dumps(objects[0]))
+    stray["fields"].update(slug="ailleurs", name="Ailleurs", commune=["00000"])
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps([*objects, stray]))
+    before = content_version()
+    with pytest.raises(IntegrityError):
+        call_command("loaddata", str(broken), verbosity=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("loaddata", str(good), verbosity=0)
+    assert content_version() == before + 1
