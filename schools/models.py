@@ -334,13 +334,19 @@ class School(models.Model):
         if saves_photo:
             stored_name, stored_width = self.stored_photo()
             # A new upload is cleaned and its WebP copies written here, once: pages only link to them.
-            if self.photo and not self.photo._committed:
+            stores_new_photo = bool(self.photo) and not self.photo._committed
+            if stores_new_photo:
                 self.photo_width, self.photo_height = photos.store_photo(self.photo, self.slug)
             elif not self.photo:
                 self.photo_width = self.photo_height = None
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "photo_width", "photo_height"}
-        super().save(*args, **kwargs)
+        try:
+            super().save(*args, **kwargs)
+        except Exception:
+            if saves_photo and stores_new_photo:  # the row was not written: its new files must go too
+                photos.delete_photo_files(self.photo.storage, self.photo.name, self.photo_width)
+            raise
         if saves_photo and stored_name and stored_name != self.photo.name:
             storage, using = self.photo.storage, self._state.db
             photos.delete_photo_files_on_commit(storage, stored_name, stored_width, using)

@@ -7,7 +7,7 @@ from html import escape
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from PIL import ExifTags, Image, ImageFile
 
@@ -396,6 +396,16 @@ def test_a_rolled_back_deletion_keeps_the_photo(school, media_root, django_captu
         raise RuntimeError("rolled back")
 
     assert stored_files(media_root) == files
+
+
+def test_a_save_refused_by_the_database_leaves_no_file(school, media_root):
+    make_school(name="Déjà pris")
+    school.name = "Déjà pris"  # unique: the database refuses the row after the photo was stored
+    school.photo = upload("photo.jpg", camera_jpeg())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        school.save()
+
+    assert stored_files(media_root) == []
 
 
 def test_the_photo_replaced_is_the_one_in_the_database(
