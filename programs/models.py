@@ -8,7 +8,9 @@ from schools.search import search_terms
 from sources.models import Source
 
 
-class TradeQuerySet(models.QuerySet):
+class LinkedToSchoolsQuerySet(models.QuerySet):
+    """Trades and programmes alike: found by slug, listed with their number of published schools."""
+
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -32,7 +34,7 @@ class Trade(models.Model):
     )
     icon = models.CharField("icône", max_length=20, choices=TradeIcon)
 
-    objects = TradeQuerySet.as_manager()
+    objects = LinkedToSchoolsQuerySet.as_manager()
 
     class Meta:
         verbose_name = "métier"
@@ -49,17 +51,7 @@ class Trade(models.Model):
         return (self.slug,)
 
 
-class ProgrammeQuerySet(models.QuerySet):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-    def with_school_count(self):
-        published = models.Q(schools__status=Status.PUBLISHED)
-        # An aggregate query ignores Meta.ordering: order explicitly.
-        return self.annotate(school_count=models.Count("schools", filter=published, distinct=True)).order_by(
-            *self.model._meta.ordering
-        )
-
+class ProgrammeQuerySet(LinkedToSchoolsQuerySet):
     def for_detail(self):
         return self.prefetch_related("trades", "next_programmes", "sources")
 
