@@ -34,3 +34,25 @@ def editor(db):
     )
     user.groups.add(Group.objects.get(name=EDITOR_GROUP_NAME))
     return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    """The test client, logged in as that staff member."""
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def server_error_response(client, db, monkeypatch):
+    """The home page answering after its view crashed with the message "panne simulée"."""
+    from schools.views import HomeView
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr(HomeView, "get", broken)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    return response

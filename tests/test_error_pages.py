@@ -2,18 +2,9 @@ from html import unescape
 
 from django.test import Client
 
-from schools.views import HomeView
 
-
-def test_a_server_error_shows_the_french_500_page(client, db, monkeypatch):
-    def broken(*args, **kwargs):
-        raise RuntimeError("panne simulée")
-
-    monkeypatch.setattr(HomeView, "get", broken)
-    client.raise_request_exception = False
-    response = client.get("/")
-    assert response.status_code == 500
-    page = unescape(response.content.decode())
+def test_a_server_error_shows_the_french_500_page(server_error_response):
+    page = unescape(server_error_response.content.decode())
     assert '<html lang="fr">' in page
     assert "Le site a un problème" in page
     assert "panne simulée" not in page  # nothing leaked

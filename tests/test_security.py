@@ -152,19 +152,11 @@ def test_no_template_of_ours_holds_inline_code():
         assert inline_code(template.read_text()) == [], template
 
 
-def test_the_500_page_uses_the_site_stylesheet(client, db, monkeypatch):
-    from schools.views import HomeView
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("panne simulée")
-
-    monkeypatch.setattr(HomeView, "get", broken)
-    client.raise_request_exception = False
-    response = client.get("/")
-    assert response.status_code == 500
-    assert '<link rel="stylesheet" href="/static/css/site.css">' in response.content.decode()
-    assert inline_code(response.content.decode()) == []
-    assert_security_headers(response)
+def test_the_500_page_uses_the_site_stylesheet(server_error_response):
+    html = server_error_response.content.decode()
+    assert '<link rel="stylesheet" href="/static/css/site.css">' in html
+    assert inline_code(html) == []
+    assert_security_headers(server_error_response)
 
 
 @pytest.mark.parametrize(

@@ -5,12 +5,6 @@ from tests.factories import make_funding_source, make_school, make_school_fundin
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def funding_source(db):
     funding_source = make_funding_source(name="FSE+", kind="eu")
     make_school_funding(make_school(), funding_source)

@@ -7,12 +7,6 @@ from tests.factories import make_programme, make_school, make_trade
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def programme(db):
     trade = make_trade(name="Mécanique automobile")
     programme = make_programme(trades=[trade], title="CAP Maintenance des véhicules")

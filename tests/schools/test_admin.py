@@ -23,12 +23,6 @@ CHANGELIST_URL = reverse("admin:schools_school_changelist")
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def school(db):
     """A school with something in every inline."""
     school = make_school(name="L'Usin'Eure", slug="usineure", commune="Évreux")

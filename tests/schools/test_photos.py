@@ -105,12 +105,6 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def school(db, media_root):
     return make_school(name="L'Usin'Eure", slug="usineure", commune="Évreux")
 

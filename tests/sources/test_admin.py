@@ -6,12 +6,6 @@ from tests.factories import make_key_figure, make_source
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def key_figure(db):
     return make_key_figure(source=make_source(title="Rapport annuel du réseau"))
 
