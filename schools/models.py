@@ -331,10 +331,10 @@ class School(models.Model):
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
         saves_photo = update_fields is None or "photo" in update_fields
+        stores_new_photo = saves_photo and bool(self.photo) and not self.photo._committed
         if saves_photo:
             stored_name, stored_width = self.stored_photo()
             # A new upload is cleaned and its WebP copies written here, once: pages only link to them.
-            stores_new_photo = bool(self.photo) and not self.photo._committed
             if stores_new_photo:
                 self.photo_width, self.photo_height = photos.store_photo(self.photo, self.slug)
             elif not self.photo:
@@ -344,7 +344,7 @@ class School(models.Model):
         try:
             super().save(*args, **kwargs)
         except Exception:
-            if saves_photo and stores_new_photo:  # the row was not written: its new files must go too
+            if stores_new_photo:  # the row was not written: its new files must go too
                 photos.delete_photo_files(self.photo.storage, self.photo.name, self.photo_width)
             raise
         if saves_photo and stored_name and stored_name != self.photo.name:
