@@ -1,5 +1,6 @@
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from funding.enums import FundingKind
 from schools.enums import Status
@@ -37,6 +38,7 @@ class FundingSource(models.Model):
     sources = models.ManyToManyField(Source, verbose_name="sources", related_name="funding_sources")
 
     objects = FundingSourceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "financeur"

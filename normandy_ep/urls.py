@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from schools.admin_views import journal_urls
 from schools.views import HomeView
 
 admin.site.site_header = "Écoles de production de Normandie : administration"
@@ -31,6 +32,7 @@ urlpatterns = [
         TemplateView.as_view(template_name="legal/privacy.html"),
         name="privacy",
     ),
+    path("admin/", include(journal_urls())),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,15 +1,16 @@
 from django.contrib import admin
 
+from core.admin import ContentAdmin, ContentInline
 from programs.models import Programme, Trade, TradeKeyword
 
 
-class TradeKeywordInline(admin.TabularInline):
+class TradeKeywordInline(ContentInline):
     model = TradeKeyword
     extra = 1
 
 
 @admin.register(Trade)
-class TradeAdmin(admin.ModelAdmin):
+class TradeAdmin(ContentAdmin):
     list_display = ["name", "summary", "icon", "school_count"]
     list_filter = ["icon"]
     search_fields = ["name", "summary", "slug"]
@@ -25,7 +26,7 @@ class TradeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ContentAdmin):
     list_display = ["title", "kind", "level", "duration_years", "rncp_code", "school_count"]
     list_filter = ["kind", "level", "trades"]
     search_fields = ["title", "rncp_code", "slug"]

@@ -1,6 +1,7 @@
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from programs.enums import Level, ProgrammeKind, TradeIcon
 from schools.enums import Status
@@ -35,6 +36,7 @@ class Trade(models.Model):
     icon = models.CharField("icône", max_length=20, choices=TradeIcon)
 
     objects = LinkedToSchoolsQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "métier"
@@ -96,6 +98,7 @@ class Programme(models.Model):
     sources = models.ManyToManyField(Source, verbose_name="sources", related_name="programmes")
 
     objects = ProgrammeQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "formation"
@@ -145,6 +148,7 @@ class TradeKeyword(models.Model):
     )
 
     objects = TradeKeywordQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "mot courant pour un métier"

@@ -1,6 +1,9 @@
 from django.contrib import admin, messages
 from django.db import models
+from django.utils import timezone
 
+from core.admin import CLEAN_INPUT, ContentAdmin, ContentInline
+from schools import completeness
 from schools.models import (
     OpenDay,
     School,
@@ -12,7 +15,7 @@ from schools.models import (
 )
 
 
-class AtLeastOneInline(admin.TabularInline):
+class AtLeastOneInline(ContentInline):
     """An inline for a required many-to-many link: the school form is refused while the list is empty."""
 
     min_num = 1
@@ -31,27 +34,29 @@ class SchoolTradeInline(AtLeastOneInline):
     too_few_message = "Indiquez au moins un métier."
 
 
-class SchoolProgrammeInline(admin.TabularInline):
+class SchoolProgrammeInline(ContentInline):
     model = SchoolProgramme
     autocomplete_fields = ["programme"]
     extra = 0
 
 
-class SchoolFundingInline(admin.TabularInline):
+class SchoolFundingInline(admin.StackedInline):
+    """Stacked: its seven fields side by side made the form 1,734 px wide."""
+
     model = SchoolFunding
+    formfield_overrides = CLEAN_INPUT
     autocomplete_fields = ["funding_source", "source"]
     extra = 0
 
 
-class OpenDayInline(admin.TabularInline):
+class OpenDayInline(ContentInline):
     model = OpenDay
     extra = 0
 
 
-class TestimonialLinkInline(admin.TabularInline):
+class TestimonialLinkInline(ContentInline):
     model = TestimonialLink
     extra = 0
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class SchoolSourceInline(AtLeastOneInline):
@@ -65,21 +70,69 @@ def count_label(count, singular, plural):
     return f"{count} {singular if count <= 1 else plural}"
 
 
+class MissingItemFilter(admin.SimpleListFilter):
+    title = "il manque"
+    parameter_name = "manque"
+    ANY = "quelque-chose"
+
+    def lookups(self, request, model_admin):
+        return [(self.ANY, "au moins un élément")] + [(item.key, item.label) for item in completeness.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.ANY:
+            return completeness.incomplete(queryset)
+        item = completeness.item(self.value())
+        return queryset.filter(item.missing) if item else queryset
+
+
+class VerificationFilter(admin.SimpleListFilter):
+    title = "vérification"
+    parameter_name = "verifiee"
+    STALE, NEVER = "plus-de-6-mois", "jamais"
+
+    def lookups(self, request, model_admin):
+        return [(self.STALE, "il y a plus de 6 mois, ou jamais"), (self.NEVER, "jamais")]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.STALE:
+            return completeness.stale(queryset)
+        if self.value() == self.NEVER:
+            return queryset.filter(verified_on__isnull=True)
+        return queryset
+
+
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
-    list_display = ["name", "commune", "departement", "status", "trade_names", "funding_count", "updated_at"]
+class SchoolAdmin(ContentAdmin):
+    list_display = [
+        "name",
+        "commune",
+        "status",
+        "gaps",
+        "verified",
+        "departement",
+        "trade_names",
+        "funding_count",
+    ]
     list_editable = ["status"]
-    list_filter = ["status", "commune__departement", "trades", "cost", "boarding"]
+    list_filter = [
+        "status",
+        MissingItemFilter,
+        VerificationFilter,
+        "commune__departement",
+        "trades",
+        "cost",
+        "boarding",
+    ]
+    # The stalest sheets first: never verified, then the oldest verification.
+    ordering = [models.F("verified_on").asc(nulls_first=True), "name"]
     list_select_related = ["commune"]
     autocomplete_fields = ["commune"]
     # Searching goes through School.objects.search() (see get_search_results): accents and case ignored.
     search_fields = ["name", "short_name", "commune"]
     search_help_text = "Nom, commune, métier ou formation ; les accents et majuscules sont ignorés."
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["updated_at"]
-    # Links typed without "https://" get it, as Django 6 will do (and without its deprecation warning).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    actions = ["publish", "unpublish"]
+    readonly_fields = ["updated_at", "verification"]
+    actions = ["publish", "unpublish", "mark_verified"]
     inlines = [
         SchoolTradeInline,
         SchoolProgrammeInline,
@@ -89,7 +142,20 @@ class SchoolAdmin(admin.ModelAdmin):
         SchoolSourceInline,
     ]
     fieldsets = [
-        ("Identité", {"fields": ["name", "short_name", "slug", "managing_body", "status", "updated_at"]}),
+        (
+            "Identité",
+            {
+                "fields": [
+                    "name",
+                    "short_name",
+                    "slug",
+                    "managing_body",
+                    "status",
+                    "updated_at",
+                    "verification",
+                ]
+            },
+        ),
         (
             "Lieu",
             {
@@ -135,13 +201,41 @@ class SchoolAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # The aggregate drops Meta.ordering (GROUP BY): order again, or autocomplete pages come unordered.
-        return (
+        schools = (
             super()
             .get_queryset(request)
             .annotate(funding_count=models.Count("fundings", distinct=True))
             .order_by("name")
             .prefetch_related("trades")
         )
+        return completeness.with_gaps(schools)
+
+    def save_model(self, request, school, form, change):
+        if "_verify" in request.POST:
+            self.verify(request, school)
+            if change and not form.has_changed():  # only the verification: the content's date stays
+                school.save(update_fields=["verified_on", "verified_by"])
+                return
+        super().save_model(request, school, form, change)
+        if school.website.startswith("http://"):
+            self.message_user(
+                request,
+                f"Le site {school.website} n'est pas sécurisé (http) : s'il existe en https, "
+                "préférez cette adresse.",
+                messages.WARNING,
+            )
+
+    def verify(self, request, school):
+        school.verified_on = timezone.localdate()
+        school.verified_by = request.user
+        school._change_reason = "Fiche marquée comme vérifiée"
+
+    def response_change(self, request, school):
+        if "_verify" in request.POST:
+            self.message_user(
+                request, f"« {school} » est marquée comme vérifiée aujourd'hui.", messages.SUCCESS
+            )
+        return super().response_change(request, school)
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term:
@@ -149,8 +243,28 @@ class SchoolAdmin(admin.ModelAdmin):
         return queryset.search(search_term), False
 
     def view_on_site(self, school):
-        # A draft has no public page yet: no "Voir sur le site" button rather than a link to a 404.
-        return school.get_absolute_url() if school.status == School.Status.PUBLISHED else None
+        # A draft opens at its real address too, for staff only, under a "Brouillon" banner.
+        return school.get_absolute_url()
+
+    @admin.display(description="il manque")
+    def gaps(self, school):
+        return ", ".join(completeness.missing_labels(school)) or "rien"
+
+    @admin.display(description="vérifiée", ordering=models.F("verified_on").asc(nulls_first=True))
+    def verified(self, school):
+        if school.verified_on is None:
+            return "jamais"
+        days = (timezone.localdate() - school.verified_on).days
+        if days == 0:
+            return "aujourd'hui"
+        return f"il y a {count_label(days, 'jour', 'jours')}"
+
+    @admin.display(description="vérification")
+    def verification(self, school):
+        if school.verified_on is None:
+            return "Jamais vérifiée par la Région."
+        by = f" par {school.verified_by.get_full_name() or school.verified_by}" if school.verified_by else ""
+        return f"Vérifiée le {school.verified_on:%d/%m/%Y}{by}."
 
     @admin.display(description="département", ordering="commune__departement")
     def departement(self, school):
@@ -177,6 +291,15 @@ class SchoolAdmin(admin.ModelAdmin):
             ("école repassée en brouillon", "écoles repassées en brouillon"),
         )
 
+    @admin.action(description="Marquer comme vérifiées", permissions=["change"])
+    def mark_verified(self, request, queryset):
+        schools = list(queryset)
+        for school in schools:
+            self.verify(request, school)
+            school.save(update_fields=["verified_on", "verified_by"])
+        labels = ("école marquée comme vérifiée", "écoles marquées comme vérifiées")
+        self.message_user(request, f"{count_label(len(schools), *labels)} aujourd'hui.", messages.SUCCESS)
+
     def set_status(self, request, queryset, status, labels):
         schools = list(queryset.exclude(status=status))
         for school in schools:
@@ -193,7 +316,7 @@ class SchoolAdmin(admin.ModelAdmin):
 
 
 @admin.register(SchoolFunding)
-class SchoolFundingAdmin(admin.ModelAdmin):
+class SchoolFundingAdmin(ContentAdmin):
     list_display = ["school", "funding_source", "period", "amount", "source"]
     list_filter = ["funding_source__kind", "funding_source", "school__commune__departement"]
     search_fields = ["school__name", "school__commune__name", "funding_source__name", "details"]
@@ -212,10 +335,9 @@ class SchoolFundingAdmin(admin.ModelAdmin):
 
 
 @admin.register(TestimonialLink)
-class TestimonialLinkAdmin(admin.ModelAdmin):
+class TestimonialLinkAdmin(ContentAdmin):
     list_display = ["title", "school", "kind", "publisher", "published_on"]
     list_filter = ["kind", "school__commune__departement"]
     search_fields = ["title", "publisher", "url", "school__name"]
     list_select_related = ["school"]
     autocomplete_fields = ["school"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

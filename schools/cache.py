@@ -70,9 +70,14 @@ def _bump(using):
 
 
 def connect_invalidation():
-    """Any save, deletion or many-to-many change of a content model bumps the version."""
+    """Any save, deletion or many-to-many change of a content model bumps the version.
+
+    History records (django-simple-history's models, which have an `instance_type`) are not content: the
+    change they record has already bumped it."""
     for label in CONTENT_APPS:
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            if hasattr(model, "instance_type"):
+                continue
             uid = f"bump-content-version-{model._meta.label}"
             post_save.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-save")
             post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-delete")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
@@ -8,7 +9,9 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
+from core.phones import PhoneNumberField
 from funding.enums import FundingKind
 from funding.models import FundingSource
 from places.geo import bounding_box, distance_km_expression
@@ -136,20 +139,15 @@ class SchoolQuerySet(models.QuerySet):
         return self.published().select_related("commune").prefetch_related("trades")
 
     def for_detail(self):
-        """Everything a school page shows; call it per request (upcoming open days depend on today's date)."""
-        return (
-            self.published()
-            .select_related("commune")
-            .prefetch_related(
-                "trades",
-                "programmes",
-                models.Prefetch("fundings", queryset=SchoolFunding.objects.for_school_page()),
-                "testimonial_links",
-                "sources",
-                models.Prefetch(
-                    "open_days", queryset=OpenDay.objects.upcoming(), to_attr="upcoming_open_days"
-                ),
-            )
+        """Everything a school page shows, drafts included (staff preview them): chain published() for the
+        public. Call it per request: upcoming open days depend on today's date."""
+        return self.select_related("commune").prefetch_related(
+            "trades",
+            "programmes",
+            models.Prefetch("fundings", queryset=SchoolFunding.objects.for_school_page()),
+            "testimonial_links",
+            "sources",
+            models.Prefetch("open_days", queryset=OpenDay.objects.upcoming(), to_attr="upcoming_open_days"),
         )
 
 
@@ -266,7 +264,11 @@ class School(models.Model):
     # Contact
     website = models.URLField("site web", max_length=300, blank=True)
     email = models.EmailField("courriel", blank=True)
-    phone = models.CharField("téléphone", max_length=20, blank=True)
+    phone = PhoneNumberField(
+        "téléphone",
+        blank=True,
+        help_text="Un numéro français, tapé comme vous voulez : il s'affiche « 02 31 00 00 00 ».",
+    )
     photo = photos.PhotoField(
         "photo",
         upload_to="schools/",
@@ -298,8 +300,30 @@ class School(models.Model):
         Source, verbose_name="sources", related_name="schools", through="SchoolSource"
     )
     updated_at = models.DateTimeField("dernière mise à jour", auto_now=True)
+    # Set only by the staff's "Marquer comme vérifiée" action, never by an ordinary save.
+    verified_on = models.DateField(
+        "vérifiée le",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Date à laquelle la Région a vérifié toute la fiche.",
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="vérifiée par",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = SchoolQuerySet.as_manager()
+    # The photo's files and its size follow the current photo, and a verification is not a content edit:
+    # restoring an old version keeps them as they are.
+    history = HistoricalRecords(
+        excluded_fields=["photo", "photo_width", "photo_height", "updated_at", "verified_on", "verified_by"]
+    )
 
     class Meta:
         verbose_name = "école"
@@ -442,6 +466,8 @@ class SchoolTrade(SchoolLink):
     target_field = "trade"
     trade = models.ForeignKey(Trade, verbose_name="métier", on_delete=models.PROTECT)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "métier de l'école"
         verbose_name_plural = "métiers de l'école"
@@ -452,6 +478,8 @@ class SchoolTrade(SchoolLink):
 class SchoolProgramme(SchoolLink):
     target_field = "programme"
     programme = models.ForeignKey(Programme, verbose_name="formation", on_delete=models.PROTECT)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "formation de l'école"
@@ -465,6 +493,8 @@ class SchoolProgramme(SchoolLink):
 class SchoolSource(SchoolLink):
     target_field = "source"
     source = models.ForeignKey(Source, verbose_name="source", on_delete=models.PROTECT)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "source de la fiche"
@@ -491,6 +521,7 @@ class TestimonialLink(models.Model):
     published_on = models.DateField("date", null=True, blank=True)
 
     objects = TestimonialLinkQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "témoignage ou article"
@@ -552,6 +583,7 @@ class SchoolFunding(models.Model):
     )
 
     objects = SchoolFundingQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "financement d'une école"
@@ -615,6 +647,9 @@ class OpenDayQuerySet(models.QuerySet):
     def upcoming(self):
         return self.filter(date__gte=timezone.localdate())
 
+    def past(self):
+        return self.filter(date__lt=timezone.localdate())
+
 
 class OpenDay(models.Model):
     """A day when families can visit the school. Past ones disappear from the site by themselves."""
@@ -628,6 +663,7 @@ class OpenDay(models.Model):
     details = models.CharField("précisions", max_length=200, blank=True, help_text="Sur rendez-vous, lieu…")
 
     objects = OpenDayQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "journée portes ouvertes"
@@ -650,6 +686,8 @@ class OpenDay(models.Model):
         return (self.school.slug, self.date.isoformat())
 
     def clean(self):
+        if self._state.adding and self.date and self.date < timezone.localdate():
+            raise ValidationError({"date": "Cette date est passée : indiquez une journée à venir."})
         if self.start_time and self.end_time and self.start_time >= self.end_time:
             raise ValidationError({"end_time": "L'heure de fin doit suivre l'heure de début."})
 

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.html import format_html_join
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -77,8 +78,20 @@ class SchoolDetailView(DetailView):
     context_object_name = "school"
 
     def get_queryset(self):
-        return School.objects.for_detail()
+        schools = School.objects.for_detail()
+        # Staff preview a draft at its real address; everyone else finds published schools only.
+        return schools if self.can_preview() else schools.published()
+
+    def can_preview(self):
+        return self.request.user.has_perm("schools.view_school")
 
     def get_context_data(self, **kwargs):
         page_url = self.request.build_absolute_uri(self.object.get_absolute_url())
         return super().get_context_data(page_url=page_url, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.object.status != School.Status.PUBLISHED:
+            # A preview is for the staff member who asked: never kept by a browser or proxy cache.
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -1,18 +1,17 @@
 from django.contrib import admin
-from django.db import models
 
+from core.admin import ContentAdmin
 from sources.models import KeyFigure, Source
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ContentAdmin):
     list_display = ["title", "publisher", "published_on", "is_online"]
     list_filter = [("url", admin.EmptyFieldListFilter), "published_on"]
     search_fields = ["title", "publisher", "url", "note", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_on"
     # Links typed without "https://" get it, as Django 6 will do (and without its deprecation warning).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description="en ligne", boolean=True, ordering="url")
     def is_online(self, source):
@@ -20,7 +19,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(admin.ModelAdmin):
+class KeyFigureAdmin(ContentAdmin):
     list_display = ["value", "label", "year", "scope", "source", "position"]
     list_editable = ["position"]
     list_filter = ["year"]

@@ -1,4 +1,5 @@
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class SourceQuerySet(models.QuerySet):
@@ -29,6 +30,7 @@ class Source(models.Model):
     )
 
     objects = SourceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "source"
@@ -66,6 +68,7 @@ class KeyFigure(models.Model):
     position = models.PositiveSmallIntegerField("ordre d'affichage", default=0)
 
     objects = KeyFigureQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "chiffre clé"

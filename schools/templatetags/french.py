@@ -1,5 +1,7 @@
 from django import template
 
+from core.phones import display_phone
+
 register = template.Library()
 
 
@@ -10,3 +12,9 @@ def plural_fr(count, suffix="s"):
         return suffix if abs(int(count)) > 1 else ""
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def phone(value):
+    """A stored number as people write it in France: "02 31 00 00 00"."""
+    return display_phone(value)

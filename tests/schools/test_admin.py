@@ -4,6 +4,7 @@ from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.db.models import Count
 from django.db.models.fields.files import FieldFile
+from django.test import Client
 from django.urls import reverse
 
 from schools.models import School
@@ -185,14 +186,16 @@ class TestSchoolChangeForm:
 
     def test_published_school_links_to_its_public_page(self, editor_client, school):
         response = editor_client.get(change_url(school))
-        assert f'href="{school.get_absolute_url()}" class="viewsitelink"' in response.content.decode()
+        link = f'href="{school.get_absolute_url()}" class="viewsitelink">Voir sur le site</a>'
+        assert link in response.content.decode()
         assert editor_client.get(school.get_absolute_url()).status_code == 200
 
-    def test_draft_school_has_no_public_page_to_link_to(self, editor_client, school):
+    def test_draft_school_links_to_its_preview(self, editor_client, school):
         school.status = School.Status.DRAFT
         school.save()
         response = editor_client.get(change_url(school))
-        assert "viewsitelink" not in response.content.decode()
+        link = f'href="{school.get_absolute_url()}" class="viewsitelink">Voir l\'aperçu</a>'
+        assert link in response.content.decode()
 
     def test_school_inline_autocomplete_finds_trades(self, editor_client, school):
         make_trade(name="Mécanique automobile")
@@ -226,7 +229,7 @@ class TestPublication:
         school.refresh_from_db()
         assert school.status == School.Status.DRAFT
         assert [str(m) for m in get_messages(response.wsgi_request)] == ["1 école repassée en brouillon."]
-        assert editor_client.get(school.get_absolute_url()).status_code == 404
+        assert Client().get(school.get_absolute_url()).status_code == 404
 
     def test_status_can_be_changed_in_the_list(self, editor_client, school):
         data = {

@@ -16,7 +16,7 @@ def text(response):
 
 @pytest.fixture
 def school(db):
-    return make_school(name="L'Usin'Eure", commune="Évreux", phone="02 32 00 00 00")
+    return make_school(name="L'Usin'Eure", commune="Évreux", phone="+33232000000")
 
 
 def test_how_to_get_in_in_three_steps_with_the_schools_contact(client, school):
@@ -24,7 +24,7 @@ def test_how_to_get_in_in_three_steps_with_the_schools_contact(client, school):
     assert "Comment entrer" in page
     for step in ["Contacter l'école", "séjour découverte", "entretien"]:
         assert step in page
-    assert 'href="tel:0232000000"' in page
+    assert 'href="tel:+33232000000">02 32 00 00 00</a>' in page
 
 
 def test_past_open_days_disappear_by_themselves(client, school):

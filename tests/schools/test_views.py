@@ -206,7 +206,7 @@ class TestSchoolDetail:
             "(site externe)",
             "Une source dit un tiers",
             "Sources",
-            "Fiche mise à jour le",
+            "Ces informations n'ont pas encore été vérifiées par la Région.",
         ]:
             assert text in html, text
         assert f'href="{mechanics.get_absolute_url()}"' in html

@@ -275,7 +275,7 @@ class DemoDirectory:
                 website=f"https://example.org/demo/{slug}/",
                 email=f"contact-{number}@example.org",
                 # 02 61 91 xx xx: numbers set aside by the ARCEP for works of fiction, never assigned.
-                phone=f"02 61 91 {number // 100 % 100:02} {number % 100:02}",
+                phone=f"+3326191{number // 100 % 100:02}{number % 100:02}",
             )
             self.set_cost(school)
             self.set_position(school, commune)

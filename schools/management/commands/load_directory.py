@@ -1,6 +1,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
+from schools.history import record_current_state
 from schools.models import School
 
 # Load order matters: each file refers by natural key to objects of the files before it.
@@ -27,4 +29,8 @@ class Command(BaseCommand):
                 "La base contient déjà des écoles : rien n'est rechargé (--force pour recharger)."
             )
             return
-        call_command("loaddata", *DIRECTORY_FIXTURES, verbosity=options["verbosity"])
+        with transaction.atomic():
+            call_command("loaddata", *DIRECTORY_FIXTURES, verbosity=options["verbosity"])
+            # The first record of each entry's history: what a later edit can be undone back to.
+            reason = "Rechargée depuis les données de départ" if force else "Données de départ"
+            record_current_state(reason, update=force)
