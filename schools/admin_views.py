@@ -52,7 +52,7 @@ def history_url(record):
 def describe(record):
     """What a record is about, in words; an object since deleted is named from the record itself."""
     try:
-        return str(record.instance)
+        return str(record.history_object)
     except ObjectDoesNotExist:  # a link whose target is gone: the record still knows its own id
         return f"{record.instance_type._meta.verbose_name} n° {record.id}"
 

@@ -49,8 +49,8 @@ def journal(person=None, kind=None, since=None, until=None):
             records = records.filter(history_date__date__lte=until)
         parts.append(
             records.order_by()
-            .annotate(kind=models.Value(model._meta.label_lower, output_field=models.CharField()))
-            .values("history_id", "history_date", "kind")
+            .annotate(model_label=models.Value(model._meta.label_lower, output_field=models.CharField()))
+            .values("history_id", "history_date", "model_label")
         )
     if not parts:
         return []
@@ -62,13 +62,13 @@ def records_for(rows):
     """The history records behind a page of journal rows: one query per kind of object on the page."""
     wanted = {}
     for row in rows:
-        wanted.setdefault(row["kind"], []).append(row["history_id"])
+        wanted.setdefault(row["model_label"], []).append(row["history_id"])
     found = {}
     for label, ids in wanted.items():
         history = apps.get_model(label).history
         for record in history.filter(history_id__in=ids).select_related("history_user"):
             found[label, record.history_id] = record
-    return [found[row["kind"], row["history_id"]] for row in rows]
+    return [found[row["model_label"], row["history_id"]] for row in rows]
 
 
 def linked_deletions(school_record):

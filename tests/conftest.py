@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from schools.editors import EDITOR_GROUP_NAME
+from schools.history import record_current_state
 from schools.management.commands.load_directory import CONTENT_FIXTURES, GAZETTEER_FIXTURES
 
 
@@ -22,8 +23,10 @@ def empty_page_cache():
 
 @pytest.fixture
 def directory(db):
-    """The real directory of fixtures/, on the real gazetteer."""
+    """The real directory of fixtures/, on the real gazetteer, each entry with its first history record as
+    `load_directory` leaves it."""
     call_command("loaddata", *CONTENT_FIXTURES, verbosity=0)
+    record_current_state("Données de départ")
 
 
 @pytest.fixture
