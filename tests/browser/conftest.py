@@ -22,6 +22,7 @@ from pytest_django.live_server_helper import LiveServer
 from places.models import Commune
 from programs.models import Programme, Trade
 from schools.editors import EDITOR_GROUP_NAME
+from schools.history import record_current_state
 from schools.management.commands.load_directory import CONTENT_FIXTURES, GAZETTEER_FIXTURES
 from sources.models import Source
 from tests.factories import make_school
@@ -135,6 +136,7 @@ def load_site_data():
     if not Commune.objects.exists():  # a transactional test flushed the gazetteer
         call_command("loaddata", *GAZETTEER_FIXTURES, verbosity=0)
     call_command("loaddata", *CONTENT_FIXTURES, verbosity=0)
+    record_current_state("Données de départ")  # as load_directory does: each entry's first version
     trade = Trade.objects.get(slug=EXTRA_TRADE)
     programme = Programme.objects.get(slug=EXTRA_PROGRAMME)
     source = Source.objects.order_by("pk").first()
