@@ -1,4 +1,4 @@
-"""The directory data in fixtures/, built from ../shared/sources/: complete, sourced, reloadable."""
+"""The directory data in fixtures/, written from public sources: complete, sourced, reloadable."""
 
 from html import unescape
 
