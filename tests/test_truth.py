@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from schools.models import School
-from tests.factories import make_school
+from schools.templatetags.french import de_fr
+from tests.factories import make_programme, make_school, make_trade
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -155,7 +156,7 @@ def test_map_notes_sources_and_stored_coordinates_agree(client, directory):
     for school in School.objects.published().select_related("commune").prefetch_related("sources"):
         html = page(client, school.get_absolute_url())
         if school.latitude is None:
-            assert f"Sur la carte : mairie de {school.commune.name}" in html, school.slug
+            assert f"Sur la carte : mairie {de_fr(school.commune.name)} (" in html, school.slug
             for paragraph in school.source_notes.split("\n\n"):
                 if "carte" in paragraph:
                     assert "mairie" in paragraph, (school.slug, paragraph)
@@ -163,6 +164,19 @@ def test_map_notes_sources_and_stored_coordinates_agree(client, directory):
                 assert "coordonnées" not in source.note, (school.slug, source.slug)
         else:
             assert f"Sur la carte : {school.get_coordinates_precision_display().lower()}" in html
+
+
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        ("Le Havre", "du Havre"),
+        ("Les Andelys", "des Andelys"),
+        ("Argentan", "d'Argentan"),
+        ("Caen", "de Caen"),
+    ],
+)
+def test_the_town_hall_is_named_as_french_writes_it(name, written):
+    assert de_fr(name) == written
 
 
 def test_a_village_centre_is_not_called_the_commune_centre(client, directory):
@@ -249,6 +263,13 @@ def test_the_home_page_does_not_imply_the_list_is_complete(client, directory):
     assert "Voir les 10 écoles de l'annuaire" in html
     assert "Il en existe peut-être d'autres." in html
     assert "La liste complète" not in html
+
+
+def test_a_trade_or_diploma_without_school_speaks_of_the_directory_not_of_normandy(client, db):
+    for obj in (make_trade(), make_programme()):
+        html = page(client, obj.get_absolute_url())
+        assert "Aucune école de l'annuaire ne l" in html
+        assert "pour le moment en Normandie" not in html and "de Normandie ne le prépare" not in html
 
 
 def test_key_figure_cards_lead_with_the_figure_and_what_it_measures(client, directory):

@@ -10,3 +10,16 @@ def plural_fr(count, suffix="s"):
         return suffix if abs(int(count)) > 1 else ""
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def de_fr(name):
+    """A place name after "de", as French writes it: "du Havre", "des Andelys", "d'Argentan", "de Caen"."""
+    name = str(name)
+    if name.startswith("Le "):
+        return f"du {name[3:]}"
+    if name.startswith("Les "):
+        return f"des {name[4:]}"
+    if name[:1].lower() in "aeiouyhàâäéèêëîïôöùûü":
+        return f"d'{name}"
+    return f"de {name}"
