@@ -5,15 +5,20 @@ Each test here guards one overstatement found by reading the fixtures and templa
 import json
 import re
 from html import unescape
+from importlib import import_module
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
+from programs.models import Trade, TradeKeyword
 from schools.models import School
 from schools.templatetags.french import de_fr
+from sources.models import Source
 from tests.factories import make_programme, make_school, make_trade
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -279,3 +284,20 @@ def test_key_figure_cards_lead_with_the_figure_and_what_it_measures(client, dire
     assert classes == ["value", "label", "scope", "meta"]
     assert re.search(r'<p class="figure-value">Une dizaine</p>\s*<p class="figure-label">d\'écoles', card)
     assert "Source :" in re.search(r'<p class="figure-meta">.*', card, re.S).group()
+
+
+def test_the_migrations_remove_untaught_words_and_sources_of_unused_coordinates(directory):
+    """Databases loaded from the first fixtures lose what the fixtures no longer hold."""
+    TradeKeyword.objects.create(trade=Trade.objects.get(slug="mecanique-automobile"), word="carrosserie")
+    vikidia = Source.objects.create(slug="vikidia-le-havre", title="Le Havre")
+    School.objects.get(slug="metropole-havraise").sources.add(vikidia)
+    editor = SimpleNamespace(connection=connection)
+    import_module("programs.migrations.0002_keywords_lead_only_to_taught_trades").delete_untaught_words(
+        apps, editor
+    )
+    import_module("schools.migrations.0006_drop_sources_of_unused_coordinates").drop_unused_sources(
+        apps, editor
+    )
+    assert not TradeKeyword.objects.filter(word="carrosserie").exists()
+    assert not Source.objects.filter(slug="vikidia-le-havre").exists()
+    assert TradeKeyword.objects.filter(word="garage").exists()
