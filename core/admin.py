@@ -7,6 +7,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.forms import MultilineTextField
 
+# django-simple-history's record types, as the staff read them.
+ACTIONS = {"+": "Création", "~": "Modification", "-": "Suppression"}
+
 CLEAN_INPUT = {
     models.TextField: {"form_class": MultilineTextField},
     # Links typed without "https://" get it, as Django 6 will do (and without its deprecation warning).
@@ -33,6 +36,12 @@ class ContentAdmin(SimpleHistoryAdmin):
         elif change and not form.has_changed():
             return
         super().save_model(request, obj, form, change)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        for record in historical_records:
+            record.action = ACTIONS[record.history_type]
+            record.is_restorable = record.history_type != "-"
 
     @staticmethod
     def is_restore(request):

@@ -144,7 +144,9 @@ class TradeKeyword(models.Model):
         "mot courant",
         max_length=60,
         unique=True,
-        help_text="Un mot ou une expression que les jeunes tapent pour ce métier.",
+        help_text="Un mot ou une expression que les jeunes tapent pour ce métier. Il mène aux écoles de ce "
+        "métier : n'ajoutez un mot que si une source dit que ces écoles l'enseignent "
+        "(« carrosserie » ne mène pas à un CAP d'entretien des voitures).",
     )
 
     objects = TradeKeywordQuerySet.as_manager()

@@ -161,6 +161,7 @@ class SchoolAdmin(ContentAdmin):
             {
                 "fields": [
                     ("commune", "postcode"),
+                    "location_caveat",
                     "street_address",
                     ("latitude", "longitude"),
                     "coordinates_precision",
@@ -175,17 +176,21 @@ class SchoolAdmin(ContentAdmin):
                     "description",
                     "pedagogy",
                     "workshop_share",
-                    "class_size",
+                    ("class_size", "class_size_is_target"),
                     ("age_min", "age_max"),
                     "cost",
                     "annual_fee_eur",
                     "cost_details",
+                    "programme_caveat",
                     "source_notes",
                 ]
             },
         ),
         ("Vie pratique", {"fields": ["weekly_hours", "meals", "boarding", "lodging", "transport"]}),
-        ("Entrer à l'école", {"fields": ["intake_places", "joins_during_year", "intake_confirmed_on"]}),
+        (
+            "Entrer à l'école",
+            {"fields": ["admission", "intake_places", "joins_during_year", "intake_confirmed_on"]},
+        ),
         ("Contact", {"fields": ["website", "email", "phone", "photo", "photo_alt"]}),
         (
             "Liens",

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.views import View
 
+from core.admin import ACTIONS
 from schools import history
 from schools.models import School
 
@@ -77,7 +78,7 @@ class JournalView(View):
         entries = [
             {
                 "record": record,
-                "action": history.ACTIONS[record.history_type],
+                "action": ACTIONS[record.history_type],
                 "kind": record.instance_type._meta.verbose_name,
                 "object": describe(record),
                 "history_url": history_url(record),

@@ -8,11 +8,12 @@ class Status(models.TextChoices):
 
 class CoordinatesPrecision(models.TextChoices):
     COMMUNE = "commune", "Centre de la commune"
+    VILLAGE = "village", "Centre du village où se trouve l'école"
     BUILDING = "building", "Bâtiment de l'école"
 
 
 class Cost(models.TextChoices):
-    FREE = "free", "Gratuit"
+    FREE = "free", "Formation gratuite"
     FEE = "fee", "Payant"
     UNKNOWN = "unknown", "Non communiqué"
 

@@ -8,7 +8,6 @@ from django.db import models, transaction
 
 from schools.editors import CONTENT_APPS
 
-ACTIONS = {"+": "Création", "~": "Modification", "-": "Suppression"}
 # Django deletes a school's rows (trades, open days…) just before the school itself, in one transaction.
 CASCADE_WINDOW = datetime.timedelta(seconds=5)
 

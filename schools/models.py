@@ -153,6 +153,7 @@ class SchoolQuerySet(models.QuerySet):
 
 class School(models.Model):
     Status = Status
+    Cost = Cost
 
     # Identity
     name = models.CharField("nom", max_length=200, unique=True)
@@ -192,6 +193,13 @@ class School(models.Model):
     street_address = models.CharField("adresse", max_length=200, blank=True)
     latitude = models.DecimalField("latitude", max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField("longitude", max_digits=8, decimal_places=5, null=True, blank=True)
+    location_caveat = models.CharField(
+        "doute sur le lieu",
+        max_length=200,
+        blank=True,
+        help_text="Si les sources ne placent pas l'école dans la même commune, le dire en quelques mots "
+        "(« selon X ; Y parle de Z ») : la fiche l'affiche à côté de la commune.",
+    )
     coordinates_precision = models.CharField(
         "précision de la position",
         max_length=20,
@@ -223,7 +231,16 @@ class School(models.Model):
         help_text="En clair, par exemple « deux tiers du temps (24 h par semaine) ».",
     )
     class_size = models.PositiveSmallIntegerField(
-        "élèves par classe", null=True, blank=True, help_text="Effectif visé par classe, s'il est connu."
+        "élèves par classe",
+        null=True,
+        blank=True,
+        help_text="Le nombre d'élèves d'une classe, s'il est connu (un objectif : cocher la case suivante).",
+    )
+    class_size_is_target = models.BooleanField(
+        "ce nombre est un objectif",
+        default=False,
+        help_text="Cocher quand la source donne ce nombre comme un but ou une capacité, pas comme le nombre "
+        "d'élèves réellement accueillis : la fiche dit alors « objectif annoncé ».",
     )
     age_min = models.PositiveSmallIntegerField("âge minimum", null=True, blank=True)
     age_max = models.PositiveSmallIntegerField("âge maximum", null=True, blank=True)
@@ -244,7 +261,21 @@ class School(models.Model):
         "transports", max_length=200, blank=True, help_text="Comment venir : bus, train, aide au transport…"
     )
 
+    programme_caveat = models.CharField(
+        "doute sur le diplôme",
+        max_length=200,
+        blank=True,
+        help_text="Si les sources ne nomment pas toutes le même diplôme, le dire en quelques mots "
+        "(« selon X ; Y parle de Z ») : la fiche l'affiche à côté du diplôme.",
+    )
+
     # Getting in
+    admission = models.TextField(
+        "comment on entre, selon les sources",
+        blank=True,
+        help_text="Seulement ce qu'une source dit de l'entrée dans cette école (sélection, étapes, "
+        "découverte de l'atelier). Vide : la fiche invite la famille à poser la question à l'école.",
+    )
     intake_places = models.PositiveSmallIntegerField("places à la prochaine rentrée", null=True, blank=True)
     joins_during_year = models.CharField(
         "entrée possible en cours d'année", max_length=20, choices=YesNoUnknown, default=YesNoUnknown.UNKNOWN
@@ -347,6 +378,10 @@ class School(models.Model):
                 | (~models.Q(cost=Cost.FEE) & models.Q(annual_fee_eur__isnull=True)),
                 name="school_fee_only_when_paying",
             ),
+            models.CheckConstraint(
+                condition=models.Q(class_size_is_target=False) | models.Q(class_size__isnull=False),
+                name="school_class_size_target_has_size",
+            ),
         ]
 
     def __str__(self):
@@ -395,6 +430,10 @@ class School(models.Model):
             errors["annual_fee_eur"] = "Des frais ne s'indiquent que pour une école payante."
         if self.age_min and self.age_max and self.age_min > self.age_max:
             errors["age_max"] = "L'âge maximum doit être supérieur à l'âge minimum."
+        if self.class_size_is_target and self.class_size is None:
+            errors["class_size"] = (
+                "Indiquez le nombre d'élèves visé, ou décochez « ce nombre est un objectif »."
+            )
         if self.photo and not self.photo_alt:
             errors["photo_alt"] = "Décrivez la photo pour les personnes qui ne la voient pas."
         if errors:
@@ -415,7 +454,9 @@ class School(models.Model):
 
     @property
     def location_label(self):
-        return f"{self.commune.name} ({self.commune.get_departement_display()})"
+        """The commune and its département; "lieu à confirmer" when the sources disagree on the commune."""
+        label = f"{self.commune.name} ({self.commune.get_departement_display()})"
+        return f"{label}, lieu à confirmer" if self.location_caveat else label
 
     @property
     def eu_funding(self):

@@ -1,4 +1,4 @@
-"""The directory data in fixtures/, built from ../shared/sources/: complete, sourced, reloadable."""
+"""The directory data in fixtures/, written from public sources: complete, sourced, reloadable."""
 
 from html import unescape
 
@@ -68,6 +68,8 @@ def test_every_fact_bearing_object_cites_a_source(directory):
 def test_every_object_passes_validation(directory):
     for label in CONTENT_APPS:
         for model in apps.get_app_config(label).get_models():
+            if hasattr(model, "instance_type"):  # history records are written by edits, not fixtures
+                continue
             for obj in model._default_manager.all():
                 obj.full_clean()
 

@@ -18,3 +18,16 @@ def plural_fr(count, suffix="s"):
 def phone(value):
     """A stored number as people write it in France: "02 31 00 00 00"."""
     return display_phone(value)
+
+
+@register.filter
+def de_fr(name):
+    """A place name after "de", as French writes it: "du Havre", "des Andelys", "d'Argentan", "de Caen"."""
+    name = str(name)
+    if name.startswith("Le "):
+        return f"du {name[3:]}"
+    if name.startswith("Les "):
+        return f"des {name[4:]}"
+    if name[:1].lower() in "aeiouyhàâäéèêëîïôöùûü":
+        return f"d'{name}"
+    return f"de {name}"

@@ -19,12 +19,17 @@ def school(db):
     return make_school(name="L'Usin'Eure", commune="Évreux", phone="+33232000000")
 
 
-def test_how_to_get_in_in_three_steps_with_the_schools_contact(client, school):
+def test_how_to_get_in_says_what_to_ask_and_gives_the_schools_contact(client, school):
     page = text(client.get(school.get_absolute_url()))
     assert "Comment entrer" in page
-    for step in ["Contacter l'école", "séjour découverte", "entretien"]:
-        assert step in page
+    for words in ["quelles sont les étapes pour entrer", "Contacter l'école"]:
+        assert words in page
     assert 'href="tel:+33232000000">02 32 00 00 00</a>' in page
+
+
+def test_a_school_without_contact_details_says_so(client, db):
+    page = text(client.get(make_school(phone="", email="", website="").get_absolute_url()))
+    assert "L'annuaire ne connaît pas encore les coordonnées de cette école." in page
 
 
 def test_past_open_days_disappear_by_themselves(client, school):

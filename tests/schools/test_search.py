@@ -20,7 +20,7 @@ def found(text):
         ("resto", {"le-ptit-plat"}),
         ("couture", {"fil-en-normandie"}),
         ("bois", {"edp-100-bois-caen"}),
-        ("menuiserie", {"edp-100-bois-caen"}),
+        ("charpentier", {"edp-100-bois-caen"}),
         ("usinage", {"ecole-usinage-cotentin", "usineure"}),
         ("fruits et légumes", {"ecole-des-semeurs"}),
         ("FRUITS ET LEGUMES", {"ecole-des-semeurs"}),

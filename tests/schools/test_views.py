@@ -198,7 +198,7 @@ class TestSchoolDetail:
             "Mécanique automobile",
             "CAP Maintenance des véhicules",
             "De 15 à 18 ans",
-            "Gratuit",
+            "Formation gratuite",
             "Les élèves réparent",
             "FSE+",
             "2026",

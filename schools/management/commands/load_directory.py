@@ -7,7 +7,8 @@ from schools.models import School
 
 # Load order matters: each file refers by natural key to objects of the files before it.
 GAZETTEER_FIXTURES = ["communes"]  # derived from public data by build_gazetteer
-CONTENT_FIXTURES = ["sources", "programs", "funding", "schools"]  # written from ../shared/sources
+# Written from public sources, by the rules of README.md, "Data and sources".
+CONTENT_FIXTURES = ["sources", "programs", "funding", "schools"]
 DIRECTORY_FIXTURES = GAZETTEER_FIXTURES + CONTENT_FIXTURES
 
 

@@ -18,6 +18,6 @@ def normalise_phones(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("schools", "0005_history_verification_phone")]
+    dependencies = [("schools", "0007_history_verification_phone")]
 
     operations = [migrations.RunPython(normalise_phones, migrations.RunPython.noop)]
