@@ -10,6 +10,7 @@ from schools.models import (
     SchoolTrade,
     TestimonialLink,
 )
+from schools.resources import OpenDayResource, SchoolResource, SpreadsheetAdminMixin
 
 
 class AtLeastOneInline(admin.TabularInline):
@@ -66,7 +67,8 @@ def count_label(count, singular, plural):
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
+    resource_classes = [SchoolResource]
     list_display = ["name", "commune", "departement", "status", "trade_names", "funding_count", "updated_at"]
     list_editable = ["status"]
     list_filter = ["status", "commune__departement", "trades", "cost", "boarding"]
@@ -219,3 +221,16 @@ class TestimonialLinkAdmin(admin.ModelAdmin):
     list_select_related = ["school"]
     autocomplete_fields = ["school"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(OpenDay)
+class OpenDayAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
+    """Open days have their own list for spreadsheets; they are edited on the school's form too."""
+
+    resource_classes = [OpenDayResource]
+    list_display = ["school", "date", "start_time", "end_time", "details"]
+    list_filter = ["school__commune__departement", "school"]
+    search_fields = ["school__name", "details"]
+    list_select_related = ["school"]
+    autocomplete_fields = ["school"]
+    date_hierarchy = "date"

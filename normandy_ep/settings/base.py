@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django_filters",
+    "import_export",
     "sources",
     "places",
     "programs",
@@ -142,6 +143,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 LOGIN_JOURNAL_RETENTION = timedelta(days=183)
+
+# Spreadsheets (schools/resources.py): an import runs in one transaction, so one refused row writes nothing.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]
