@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.contrib.auth.signals import user_logged_in
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """Django's admin, served by the site that asks for a second factor (security/admin_site.py)."""
+
+    default = False  # named in INSTALLED_APPS; "security" itself is SecurityConfig
+    default_site = "security.admin_site.AdminSite"
 
 
 class SecurityConfig(AppConfig):

@@ -41,7 +41,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "security.apps.AdminConfig",  # Django's admin, with a second factor at login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "security",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +76,7 @@ MIDDLEWARE = [
     "schools.cache.PublicPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): logged in with the second factor
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
@@ -143,6 +146,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 LOGIN_JOURNAL_RETENTION = timedelta(days=183)
+# Second factor (security/second_factor.py): any staff member may turn it on; superusers must, unless
+# DJANGO_SUPERUSERS_NEED_SECOND_FACTOR=false (the development and test settings say so).
+SUPERUSERS_NEED_SECOND_FACTOR = env_bool("DJANGO_SUPERUSERS_NEED_SECOND_FACTOR", default=True)
+OTP_TOTP_ISSUER = "Écoles de production de Normandie"
 
 # Spreadsheets (schools/resources.py): an import runs in one transaction, so one refused row writes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True

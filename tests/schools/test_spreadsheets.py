@@ -15,6 +15,7 @@ from django.urls import reverse
 from schools.models import ContentVersion, OpenDay, School
 from schools.resources import MAX_FILE_SIZE, OpenDayResource, SchoolResource
 from tests.factories import make_commune, make_directory, make_school
+from tests.test_security import inline_code
 
 FORMATS = {"csv": "0", "xlsx": "1"}
 SCHOOL_URLS = {
@@ -375,3 +376,21 @@ class TestOpenDayAdmin:
         with django_assert_num_queries(10):
             response = editor_client.get(reverse("admin:schools_openday_changelist"))
         assert response.context["cl"].result_count == count
+
+
+def test_the_pages_need_no_inline_code(editor_client, schools):
+    """The Content-Security-Policy forbids inline styles: the changes are coloured by a style sheet."""
+    rows = as_rows(export(editor_client))
+    rows[0]["nom court"] = "GM2A Argentan"
+    rows[1]["âge minimum"] = "quinze"
+    preview = dry_run(editor_client, as_csv(rows[:1]))
+    refused = dry_run(editor_client, as_csv(rows))
+    assert "<ins>" in preview.content.decode()
+    for response in (
+        editor_client.get(SCHOOL_URLS["import"]),
+        editor_client.get(SCHOOL_URLS["export"]),
+        preview,
+        refused,
+    ):
+        assert response.status_code == 200
+        assert inline_code(response.content.decode()) == []
