@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "security.apps.TOTPConfig",  # django_otp.plugins.otp_totp, named in French
 ]
 
 MIDDLEWARE = [
