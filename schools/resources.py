@@ -7,7 +7,7 @@ the second time. Every row goes through the model's validation (full_clean), wit
 one refused row writes nothing at all (one transaction). The public pages are invalidated once per import.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django import forms
 from django.contrib import messages
@@ -15,7 +15,9 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -361,6 +363,30 @@ class OpenDayResource(DirectoryResource):
         return queryset.select_related("school")
 
 
+class SpreadsheetCSV(CSV):
+    """A CSV file as staff save it: UTF-8 (with or without BOM) or Windows-1252, the encoding of Excel's
+    "CSV (séparateur : point-virgule)", whose separator is also read. Read as bytes, decoded here."""
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            try:
+                in_stream = in_stream.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                in_stream = in_stream.decode("cp1252")
+            if "\x00" in in_stream:  # an image, a PDF, a zip: not text
+                raise ValueError("Ce fichier n'est pas un fichier CSV.")
+        header = in_stream.split("\n", 1)[0]
+        if header.count(";") > header.count(","):
+            kwargs["delimiter"] = ";"
+        return super().create_dataset(in_stream, **kwargs)
+
+
 class SpreadsheetImportForm(ImportForm):
     """The upload, refused with a French message when it is too big to be a sheet of the directory."""
 
@@ -380,7 +406,9 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     """Import and export buttons on a changelist, for staff who may change that content (the Rédaction group
     and superusers), with import-export's dry-run page first and an import that is all or nothing."""
 
-    formats = [CSV, XLSX]
+    import_formats = [SpreadsheetCSV, XLSX]
+    export_formats = [CSV, XLSX]
+    to_encoding = "utf-8-sig"  # with a BOM, Excel opens the CSV file with its accents
     import_form_class = SpreadsheetImportForm
     export_form_class = ExportForm  # every column: what was exported can be imported again
     export_template_name = "admin/schools/spreadsheet_export.html"
@@ -425,4 +453,5 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         )
 
     def get_export_filename(self, request, queryset, file_format):
-        return f"{self.model._meta.verbose_name_plural}-{date.today():%Y-%m-%d}.{file_format.get_extension()}"
+        name = slugify(self.model._meta.verbose_name_plural)
+        return f"{name}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"

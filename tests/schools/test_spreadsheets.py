@@ -114,6 +114,28 @@ class TestExportThenImport:
         assert gm2a["métiers (identifiants)"] == schools.trades.get().slug
         assert "id" not in gm2a and "photo" not in gm2a
 
+    def test_the_csv_file_opens_in_excel_with_its_accents(self, editor_client, schools):
+        response = editor_client.post(SCHOOL_URLS["export"], {"format": FORMATS["csv"], "resource": "0"})
+        assert response.content.startswith("\ufeffidentifiant,".encode())
+        assert response.headers["Content-Disposition"] == (
+            f'attachment; filename="ecoles-{date.today():%Y-%m-%d}.csv"'
+        )
+
+    def test_a_csv_file_saved_by_a_french_excel_is_read(self, editor_client, schools):
+        """Windows-1252 and semicolons: Excel's "CSV (séparateur : point-virgule)"."""
+        rows = as_rows(export(editor_client))
+        rows[0]["nom court"] = "Atelier d'Écouché"
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), delimiter=";")
+        writer.writeheader()
+        writer.writerows(rows)
+
+        response = dry_run(editor_client, out.getvalue().encode("cp1252"))
+
+        assert [row.import_type for row in response.context["result"].rows] == ["update", "skip"]
+        confirm(editor_client, response)
+        assert School.objects.get(slug="gm2a").short_name == "Atelier d'Écouché"
+
     def test_the_export_escapes_formulas(self, editor_client, schools):
         School.objects.filter(pk=schools.pk).update(short_name="=HYPERLINK(1)")
         [gm2a] = [row for row in as_rows(export(editor_client)) if row["identifiant"] == "gm2a"]
