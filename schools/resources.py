@@ -16,8 +16,9 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.safestring import mark_safe
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -246,16 +247,26 @@ class DirectoryResource(resources.ModelResource):
 
 
 class PlainDiff(resources.Diff):
-    """The row-by-row changes without inline styles (the Content-Security-Policy forbids them): <ins> and
-    <del> are coloured by import-export's own style sheet."""
+    """The changes of a row, readable on a page that holds every column of the directory: a changed value in
+    full, old text struck through and new text underlined; an unchanged or new value shortened. No inline
+    style (the Content-Security-Policy forbids them): import-export's style sheet colours <ins> and <del>."""
+
+    SHORT = 60
 
     def as_html(self):
-        return [
-            mark_safe(
-                html.replace(' style="background:#e6ffe6;"', "").replace(' style="background:#ffe6e6;"', "")
-            )
-            for html in super().as_html()
-        ]
+        cells = []
+        for html, old, new in zip(super().as_html(), self.left, self.right, strict=False):
+            if self.new or old == new:
+                cells.append(Truncator(force_str(new)).chars(self.SHORT))
+            else:
+                cells.append(
+                    mark_safe(
+                        html.replace(' style="background:#e6ffe6;"', "").replace(
+                            ' style="background:#ffe6e6;"', ""
+                        )
+                    )
+                )
+        return cells
 
 
 class SchoolResource(DirectoryResource):

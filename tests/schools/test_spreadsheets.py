@@ -166,6 +166,7 @@ class TestDryRun:
         assert [row.import_type for row in result.rows] == ["update", "skip", "new"]
         assert "<ins>GM2A Argentan</ins>" in page or "<ins> Argentan</ins>" in page
         assert "Confirmer l’importation" in page
+        assert "1 ajout(s), 1 modification(s),\n    1 ligne(s) sans changement" in page
         assert snapshot() == before
 
     def test_errors_are_told_in_french_on_their_row_and_column(self, editor_client, schools):
