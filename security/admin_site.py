@@ -31,6 +31,8 @@ class AdminSite(admin.AdminSite):
         return [
             path("second-facteur/", self.staff_view(views.status), name="second_factor"),
             path("second-facteur/activer/", self.staff_view(views.enrol), name="second_factor_enrol"),
+            # Open to a superuser who must still enrol, who may prefer to leave (admin_view would refuse).
+            path("logout/", never_cache(self.logout), name="logout"),
             *super().get_urls(),
         ]
 

@@ -181,6 +181,12 @@ class TestSuperusersMustHaveOne:
 
         assert client.get("/admin/auth/user/").status_code == 200
 
+    def test_a_superuser_who_must_enrol_can_log_out_instead(self, client, superuser, production):
+        log_in(client)
+        response = client.post(reverse("admin:logout"))
+        assert response.status_code == 200
+        assert "_auth_user_id" not in client.session
+
     def test_in_production_a_superuser_with_a_device_logs_in_with_the_code(
         self, client, superuser, production
     ):
