@@ -172,7 +172,10 @@ class TestDryRun:
     def test_errors_are_told_in_french_on_their_row_and_column(self, editor_client, schools):
         rows = as_rows(export(editor_client))
         rows[0] |= {"commune (code INSEE)": "99999", "âge minimum": "quinze", "statut": "En ligne"}
-        rows[1] |= {"informations d'entrée confirmées le": "31/02/2026"}
+        rows[1] |= {
+            "informations d'entrée confirmées le": "31/02/2026",
+            "métiers (identifiants)": "luthier, x",
+        }
 
         response = dry_run(editor_client, as_csv(rows))
 
@@ -185,7 +188,8 @@ class TestDryRun:
             "status": ["« En ligne » n'est pas une valeur possible (Brouillon, Publiée)."],
         }
         assert second.error_dict == {
-            "intake_confirmed_on": ["« 31/02/2026 » n'est pas une date : écrivez-la JJ/MM/AAAA."]
+            "intake_confirmed_on": ["« 31/02/2026 » n'est pas une date : écrivez-la JJ/MM/AAAA."],
+            "trades": ["Métier inconnu : « luthier », « x » (indiquez les identifiants des métiers)."],
         }
 
     def test_model_rules_apply_to_each_row(self, editor_client, schools):
@@ -361,6 +365,10 @@ class TestWhoMay:
     def test_their_list_has_no_import_or_export_button(self, staff_client, schools):
         page = staff_client.get(reverse("admin:schools_school_changelist")).content.decode()
         assert SCHOOL_URLS["import"] not in page and SCHOOL_URLS["export"] not in page
+
+    def test_superusers_may_import_and_export(self, admin_client, schools):
+        for url in (SCHOOL_URLS["import"], SCHOOL_URLS["export"], OPEN_DAY_URLS["import"]):
+            assert admin_client.get(url).status_code == 200, url
 
     def test_editors_see_both_buttons(self, editor_client, schools):
         page = editor_client.get(reverse("admin:schools_school_changelist")).content.decode()
