@@ -102,6 +102,21 @@ class EnrolForm(forms.Form):
         return token
 
 
+class DisableForm(forms.Form):
+    """Turning the second factor off takes a code: someone at an unattended session cannot."""
+
+    otp_token = CodeField(label="Code affiché par l'application")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_otp_token(self):
+        if verified_device(self.user, self.cleaned_data["otp_token"]) is None:
+            raise forms.ValidationError("Ce code ne correspond pas : saisissez celui affiché maintenant.")
+        return self.cleaned_data["otp_token"]
+
+
 class SecondFactorViews:
     """The enrolment page and the status page, served by the admin site (see security/admin_site.py)."""
 
@@ -115,21 +130,16 @@ class SecondFactorViews:
 
     def status(self, request):
         devices = list(devices_for_user(request.user, confirmed=True))
-        if request.method == "POST" and devices:
-            if request.user.is_superuser and settings.SUPERUSERS_NEED_SECOND_FACTOR:
-                messages.error(request, "Un superutilisateur doit garder son second facteur.")
-            else:
-                TOTPDevice.objects.filter(user=request.user).delete()
-                messages.success(request, "Second facteur désactivé : le mot de passe suffit de nouveau.")
+        required = request.user.is_superuser and settings.SUPERUSERS_NEED_SECOND_FACTOR
+        form = DisableForm(request.POST or None, user=request.user)
+        if request.method == "POST" and devices and not required and form.is_valid():
+            TOTPDevice.objects.filter(user=request.user).delete()
+            messages.success(request, "Second facteur désactivé : le mot de passe suffit de nouveau.")
             return redirect("admin:second_factor")
         return self.render(
             request,
             "admin/second_factor/status.html",
-            {
-                "title": "Second facteur",
-                "devices": devices,
-                "required": request.user.is_superuser and settings.SUPERUSERS_NEED_SECOND_FACTOR,
-            },
+            {"title": "Second facteur", "devices": devices, "required": required, "form": form},
         )
 
     def enrol(self, request):
