@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect
@@ -453,6 +454,22 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             info = self.get_model_info()
             return redirect(f"admin:{info[0]}_{info[1]}_import")
         return super().process_result(result, request)
+
+    def generate_log_entries(self, result, request):
+        """The admin's history of each object says, in French, that a spreadsheet changed it."""
+        for import_type, flag, message in [
+            ("new", ADDITION, "Ajouté par l'import d'un tableur."),
+            ("update", CHANGE, "Modifié par l'import d'un tableur."),
+        ]:
+            instances = [row.instance for row in result if row.import_type == import_type]
+            if instances:
+                LogEntry.objects.log_actions(
+                    request.user.pk,
+                    instances,
+                    flag,
+                    change_message=message,
+                    single_object=len(instances) == 1,
+                )
 
     def add_success_message(self, result, request):
         totals = result.totals

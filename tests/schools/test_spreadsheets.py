@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 import tablib
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -272,12 +273,18 @@ class TestReimport:
         assert list(school.trades.all()) == list(schools.trades.all())
         assert list(school.sources.all()) == list(schools.sources.all())
 
-    def test_the_success_message_is_french(self, editor_client, schools):
+    def test_the_success_message_and_the_history_are_french(self, editor_client, editor, schools):
         rows = as_rows(export(editor_client))
         rows[0]["nom court"] = "GM2A Argentan"
         response = confirm(editor_client, dry_run(editor_client, as_csv(rows)))
         page = editor_client.get(response.url).content.decode()
         assert "Import terminé : 0 ajout(s), 1 modification(s), 1 ligne(s) sans changement." in page
+        [entry] = LogEntry.objects.all()
+        assert (entry.user, entry.object_repr, entry.get_change_message()) == (
+            editor,
+            "GM2A",
+            "Modifié par l'import d'un tableur.",
+        )
 
 
 class TestPageCache:
