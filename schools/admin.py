@@ -13,6 +13,7 @@ from schools.models import (
     SchoolTrade,
     TestimonialLink,
 )
+from schools.resources import OpenDayResource, SchoolResource, SpreadsheetAdminMixin
 
 
 class AtLeastOneInline(ContentInline):
@@ -102,7 +103,8 @@ class VerificationFilter(admin.SimpleListFilter):
 
 
 @admin.register(School)
-class SchoolAdmin(ContentAdmin):
+class SchoolAdmin(SpreadsheetAdminMixin, ContentAdmin):
+    resource_classes = [SchoolResource]
     list_display = [
         "name",
         "commune",
@@ -346,3 +348,16 @@ class TestimonialLinkAdmin(ContentAdmin):
     search_fields = ["title", "publisher", "url", "school__name"]
     list_select_related = ["school"]
     autocomplete_fields = ["school"]
+
+
+@admin.register(OpenDay)
+class OpenDayAdmin(SpreadsheetAdminMixin, ContentAdmin):
+    """Open days have their own list for spreadsheets; they are edited on the school's form too."""
+
+    resource_classes = [OpenDayResource]
+    list_display = ["school", "date", "start_time", "end_time", "details"]
+    list_filter = ["school__commune__departement", "school"]
+    search_fields = ["school__name", "details"]
+    list_select_related = ["school"]
+    autocomplete_fields = ["school"]
+    date_hierarchy = "date"

@@ -6,6 +6,8 @@ session cookie), the admin and anything but a successful GET are never cached.
 """
 
 import hashlib
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 
 from django.apps import apps
@@ -33,8 +35,23 @@ def content_version():
     return row[0] if row else 0
 
 
-# Database aliases where loaddata has saved content since the version was last bumped.
+# Database aliases where loaddata or a bulk import has saved content since the version was last bumped.
 _loaded_without_bump = set()
+# True while a bulk write (a spreadsheet import) runs: see bump_once_on_commit().
+_bulk_write = ContextVar("bulk_write", default=False)
+
+
+@contextmanager
+def bump_once_on_commit():
+    """Saves made inside bump the version once, when their transaction commits, as loaddata's do.
+
+    A spreadsheet import saves each row, its links, in one transaction: one bump at commit is enough, and
+    a dry run or a refused import (rolled back) bumps nothing. Outside a transaction, each save bumps."""
+    token = _bulk_write.set(True)
+    try:
+        yield
+    finally:
+        _bulk_write.reset(token)
 
 
 def bump_content_version(sender, using=DEFAULT_DB_ALIAS, raw=False, **kwargs):
@@ -48,7 +65,7 @@ def bump_content_version(sender, using=DEFAULT_DB_ALIAS, raw=False, **kwargs):
 
     if sender is ContentVersion:
         return
-    if raw and connections[using].in_atomic_block:
+    if (raw or _bulk_write.get()) and connections[using].in_atomic_block:
         _loaded_without_bump.add(using)
         transaction.on_commit(partial(_bump_after_load, using), using=using)
         return

@@ -41,7 +41,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "security.apps.AdminConfig",  # Django's admin, with a second factor at login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "core",
+    "import_export",
     "sources",
     "places",
     "programs",
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
     "security",
     "csp",
     "axes",
+    "django_otp",
+    "security.apps.TOTPConfig",  # django_otp.plugins.otp_totp, named in French
 ]
 
 MIDDLEWARE = [
@@ -75,6 +78,7 @@ MIDDLEWARE = [
     "schools.cache.PublicPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): logged in with the second factor
     "django.contrib.messages.middleware.MessageMiddleware",
     # Who made each change, for the content history (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -146,6 +150,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 LOGIN_JOURNAL_RETENTION = timedelta(days=183)
+# Second factor (security/second_factor.py): any staff member may turn it on; superusers must, unless
+# DJANGO_SUPERUSERS_NEED_SECOND_FACTOR=false (the development and test settings say so).
+SUPERUSERS_NEED_SECOND_FACTOR = env_bool("DJANGO_SUPERUSERS_NEED_SECOND_FACTOR", default=True)
+OTP_TOTP_ISSUER = "Écoles de production de Normandie"
+
+# Spreadsheets (schools/resources.py): an import runs in one transaction, so one refused row writes nothing.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]

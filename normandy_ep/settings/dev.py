@@ -5,6 +5,7 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
 os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+os.environ.setdefault("DJANGO_SUPERUSERS_NEED_SECOND_FACTOR", "false")
 
 from .base import *  # noqa: F403
 

@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-insecure-key")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("DJANGO_SUPERUSERS_NEED_SECOND_FACTOR", "false")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 
 from .base import *  # noqa: F403
