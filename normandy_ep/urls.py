@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from schools.selection import SelectionView
 from schools.views import HomeView
 
 admin.site.site_header = "Écoles de production de Normandie : administration"
@@ -15,6 +16,7 @@ urlpatterns = [
     path("ecoles/", include("schools.urls")),
     path("", include("programs.urls")),
     path("financements/", include("funding.urls")),
+    path("selection/", SelectionView.as_view(), name="selection"),
     path("parents/", TemplateView.as_view(template_name="parents.html"), name="parents"),
     path(
         "accessibilite/",

@@ -135,6 +135,21 @@ class SchoolQuerySet(models.QuerySet):
     def for_list(self):
         return self.published().select_related("commune").prefetch_related("trades")
 
+    def for_selection(self, slugs):
+        """The published schools among `slugs`, with what a counsellor's selection shows of each."""
+        return (
+            self.published()
+            .filter(slug__in=slugs)
+            .select_related("commune")
+            .prefetch_related(
+                "trades",
+                "programmes",
+                models.Prefetch(
+                    "open_days", queryset=OpenDay.objects.upcoming(), to_attr="upcoming_open_days"
+                ),
+            )
+        )
+
     def for_detail(self):
         """Everything a school page shows; call it per request (upcoming open days depend on today's date)."""
         return (
