@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "funding",
     "schools",
     "security",
+    "opendata",
     "csp",
     "axes",
 ]
