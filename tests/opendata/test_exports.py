@@ -163,7 +163,8 @@ class TestGeoJson:
         assert set(points) == {"atelier-cuisine", "fil"}
         assert points["atelier-cuisine"]["geometry"]["coordinates"] == [-0.37, 49.18]
         town_hall = directory_sample["other"].commune
-        assert points["fil"]["geometry"]["coordinates"] == [float(town_hall.longitude), float(town_hall.latitude)]
+        expected = [float(town_hall.longitude), float(town_hall.latitude)]
+        assert points["fil"]["geometry"]["coordinates"] == expected
         assert points["fil"]["properties"]["position"] == "mairie"
         # Normandy, longitude first
         for feature in document["features"]:
