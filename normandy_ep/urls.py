@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("financements/", include("funding.urls")),
     path("donnees/", include("opendata.urls")),
+    path("", include("discovery.urls")),
     path("selection/", SelectionView.as_view(), name="selection"),
     path("parents/", TemplateView.as_view(template_name="parents.html"), name="parents"),
     path(
