@@ -29,7 +29,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-## audit: Lighthouse (mobile) on the home, list and school pages; fails below 100 in any category
+## audit: Lighthouse (mobile) on the home, list, school, open-data and selection pages; fails below 100 in any category
 audit: $(VENV)/.installed-test browser-deps
 	$(BIN)/python scripts/audit.py
 
