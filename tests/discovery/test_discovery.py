@@ -11,8 +11,9 @@ from html.parser import HTMLParser
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageDraw
 
+from discovery.share_image import draw_share_image, font, wrapped
 from discovery.sitemaps import STATIC_PAGES
 from tests.factories import make_directory, make_programme, make_school, make_trade
 
@@ -221,8 +222,17 @@ class TestShareImage:
         assert (image.format, image.size) == ("PNG", (1200, 630))
 
     def test_a_very_long_name_still_fits(self, client, db):
-        school = make_school(name="École " + "de production très longue " * 12, slug="longue")
+        school = make_school(name="École " + "de production très longue " * 7, slug="longue")
         image = Image.open(io.BytesIO(client.get(f"/ecoles/{school.slug}/partage.png").content))
+        assert image.size == (1200, 630)
+
+    def test_text_too_long_for_three_lines_ends_with_an_ellipsis(self):
+        draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+        lines, size = wrapped(draw, "mot " * 300 + "Anticonstitutionnellement" * 5, 76, True, 1056, 3)
+        assert len(lines) == 3
+        assert lines[-1].endswith(" …")
+        assert all(draw.textlength(line, font=font(size, bold=True)) <= 1056 for line in lines)
+        image = Image.open(io.BytesIO(draw_share_image("x" * 400, ["y" * 400, ""])))
         assert image.size == (1200, 630)
 
     @pytest.mark.parametrize("slug", ["brouillon", "inconnue"])
