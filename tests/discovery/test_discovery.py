@@ -235,6 +235,14 @@ class TestShareImage:
         image = Image.open(io.BytesIO(draw_share_image("x" * 400, ["y" * 400, ""])))
         assert image.size == (1200, 630)
 
+    @pytest.mark.parametrize("school_count", [3, 40])
+    def test_fixed_number_of_queries(self, client, db, django_assert_num_queries, school_count):
+        school = make_directory(school_count)[-1]
+        with django_assert_num_queries(4):  # content version (page cache, image cache), school, trades
+            client.get(f"/ecoles/{school.slug}/partage.png")
+        with django_assert_num_queries(1):
+            client.get("/robots.txt")
+
     @pytest.mark.parametrize("slug", ["brouillon", "inconnue"])
     def test_none_for_drafts_or_unknown_schools(self, client, db, slug):
         make_school(slug="brouillon", status="draft")

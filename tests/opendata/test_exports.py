@@ -243,8 +243,9 @@ def test_same_queries_whatever_the_size(client, db, django_assert_num_queries, n
         client.get(reverse(name))
 
 
-def test_school_calendar_queries(client, db, django_assert_num_queries):
-    school = make_directory(3)[0]
+@pytest.mark.parametrize("school_count", [3, 40])
+def test_school_calendar_queries(client, db, django_assert_num_queries, school_count):
+    school = make_directory(school_count)[-1]
     with django_assert_num_queries(3):  # content version, the school, its open days
         client.get(reverse("opendata:school_open_days", kwargs={"slug": school.slug}))
 
