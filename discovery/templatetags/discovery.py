@@ -1,5 +1,6 @@
 from django import template
 from django.urls import reverse
+from django.utils.encoding import escape_uri_path
 
 from discovery.structured_data import json_ld_script, school_structured_data
 
@@ -13,7 +14,10 @@ def absolute_url(context, path=None):
     request = context.get("request")
     if request is None:
         return ""
-    return request.build_absolute_uri(path if path is not None else request.path)
+    # Not build_absolute_uri(): a path such as "//[x" (any junk address reaching the 404 page) would be read
+    # as a host name there. Here the path always follows the site's own scheme and host.
+    path = escape_uri_path(path if path is not None else request.path)
+    return f"{request.scheme}://{request.get_host()}{path}"
 
 
 @register.simple_tag(takes_context=True)

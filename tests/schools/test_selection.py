@@ -196,7 +196,7 @@ class TestAddingFromOtherPages:
         assert '<input type="hidden" name="selection" value="atelier-evreux">' in page
         assert 'href="/ecoles/cuisine-argentan/?selection=atelier-evreux"' in page
         assert "Dans la sélection (1/12)" in page  # L'Atelier d'Évreux, already in
-        assert 'href="/ecoles/?selection=atelier-evreux">Tout effacer' in page  # the filters, not the selection
+        assert 'href="/ecoles/?selection=atelier-evreux">Tout effacer' in page  # keeps the selection
 
     def test_the_list_starts_a_selection(self, client, schools):
         page = client.get(reverse("schools:school_list")).content.decode()
