@@ -123,7 +123,8 @@ def spreadsheet_safe(value):
     if value is None:
         return ""
     text = one_line(value)
-    if text.startswith(FORMULA_STARTS) or (text[:1] in "+-" and not text[1:2].isdigit() and text[1:2] != " "):
+    signed = text.startswith(("+", "-"))
+    if text.startswith(FORMULA_STARTS) or (signed and not text[1:2].isdigit() and text[1:2] != " "):
         return "'" + text
     return text
 

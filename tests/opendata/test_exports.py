@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from opendata.exports import FIELDS
+from opendata.exports import FIELDS, spreadsheet_safe
 from schools.models import OpenDay
 from tests.factories import (
     make_directory,
@@ -106,7 +106,28 @@ class TestCsv:
             row["prochaine_porte_ouverte"] == (timezone.localdate() + datetime.timedelta(days=5)).isoformat()
         )
         assert rows[0]["position"] == "mairie"
+        assert (rows[0]["nom_court"], rows[0]["adresse"], rows[0]["age_min"]) == ("", "", "")  # unknown
         assert "Brouillon" not in text
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        (None, ""),
+        ("", ""),
+        ("=1+1", "'=1+1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("-cmd", "'-cmd"),
+        ("+A1", "'+A1"),
+        ("-0.37", "-0.37"),
+        ("+33 2 31 00 00 00", "+33 2 31 00 00 00"),
+        ("- une liste", "- une liste"),
+        ("ligne 1\nligne 2", "ligne 1 ligne 2"),
+        (15, "15"),
+    ],
+)
+def test_spreadsheet_safe_cells(value, cell):
+    assert spreadsheet_safe(value) == cell
 
 
 class TestJson:
