@@ -4,17 +4,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=normandy_ep.settings.test
 
-.PHONY: run test lint format check-migrations reload-data lock clean browser-deps audit bench load backup restore
+.PHONY: run test lint format check-migrations reload-data lock clean browser-deps fonts audit bench load backup restore
 
 ## run: install, migrate, load the directory data once, serve on http://127.0.0.1:8000/
-run: $(VENV)/.installed
+run: $(VENV)/.installed fonts
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_directory
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## test: install test tools, then lint, missing-migration check and the whole test suite (browser tests included)
-test: lint check-migrations browser-deps
+test: lint check-migrations browser-deps fonts
 	$(BIN)/pytest
+
+## fonts: DejaVu Sans (Debian's fonts-dejavu-core), the font of the sharing images (discovery/share_image.py)
+fonts:
+	@[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-dejavu-core >/dev/null; }
 
 ## browser-deps: Debian's Chromium (never `playwright install`), Java, and the npm tools of the audits (vnu, Lighthouse)
 browser-deps: node_modules/.installed
@@ -25,7 +29,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-## audit: Lighthouse (mobile) on the home, list and school pages; fails below 100 in any category
+## audit: Lighthouse (mobile) on the home, list, school, open-data and selection pages; fails below 100 in any category
 audit: $(VENV)/.installed-test browser-deps
 	$(BIN)/python scripts/audit.py
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from schools.admin_views import journal_urls
+from schools.selection import SelectionView
 from schools.views import HomeView
 
 admin.site.site_header = "Écoles de production de Normandie : administration"
@@ -16,6 +17,9 @@ urlpatterns = [
     path("ecoles/", include("schools.urls")),
     path("", include("programs.urls")),
     path("financements/", include("funding.urls")),
+    path("donnees/", include("opendata.urls")),
+    path("", include("discovery.urls")),
+    path("selection/", SelectionView.as_view(), name="selection"),
     path("parents/", TemplateView.as_view(template_name="parents.html"), name="parents"),
     path(
         "accessibilite/",

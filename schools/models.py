@@ -138,6 +138,39 @@ class SchoolQuerySet(models.QuerySet):
     def for_list(self):
         return self.published().select_related("commune").prefetch_related("trades")
 
+    def for_selection(self, slugs):
+        """The published schools among `slugs`, with what a counsellor's selection shows of each."""
+        return (
+            self.published()
+            .filter(slug__in=slugs)
+            .select_related("commune")
+            .prefetch_related(
+                "trades",
+                "programmes",
+                models.Prefetch(
+                    "open_days", queryset=OpenDay.objects.upcoming(), to_attr="upcoming_open_days"
+                ),
+            )
+        )
+
+    def for_open_data(self):
+        """Every published school with its trades, programmes, funding lines, sources and upcoming open days:
+        what the open-data downloads publish, in a fixed number of queries whatever the number of schools."""
+        return (
+            self.published()
+            .select_related("commune")
+            .prefetch_related(
+                "trades",
+                "programmes",
+                models.Prefetch("fundings", queryset=SchoolFunding.objects.for_school_page()),
+                "sources",
+                models.Prefetch(
+                    "open_days", queryset=OpenDay.objects.upcoming(), to_attr="upcoming_open_days"
+                ),
+            )
+            .order_by("name")
+        )
+
     def for_detail(self):
         """Everything a school page shows, drafts included (staff preview them): chain published() for the
         public. Call it per request: upcoming open days depend on today's date."""
@@ -690,6 +723,15 @@ class OpenDayQuerySet(models.QuerySet):
 
     def past(self):
         return self.filter(date__lt=timezone.localdate())
+
+    def for_calendar(self):
+        """Upcoming open days of published schools, each with its school and commune, in date order."""
+        return (
+            self.upcoming()
+            .filter(school__status=Status.PUBLISHED)
+            .select_related("school__commune")
+            .order_by("date", "start_time", "school__name")
+        )
 
 
 class OpenDay(models.Model):

@@ -1,4 +1,5 @@
-"""`make audit`: Lighthouse (mobile) on the home page, the list of schools and a school page.
+"""`make audit`: Lighthouse (mobile) on the home page, the list of schools, a school page, the open-data page
+and a selection.
 
 The site runs as in production (scripts/harness.py: base settings, DEBUG off, collected static files served by
 WhiteNoise, gunicorn with 2 workers) from a temporary folder, with the directory data, on a free port of
@@ -28,7 +29,13 @@ from pathlib import Path
 
 from harness import ROOT, Site, free_port, say, sqlite_database, temporary_folder
 
-PAGES = {"accueil": "/", "liste": "/ecoles/", "école": "/ecoles/metal-academy/"}
+PAGES = {
+    "accueil": "/",
+    "liste": "/ecoles/",
+    "école": "/ecoles/metal-academy/",
+    "données": "/donnees/",
+    "sélection": "/selection/?ecoles=metal-academy,usineure",
+}
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 CHROMIUM = "/usr/bin/chromium"
 CHROME_FLAGS = (

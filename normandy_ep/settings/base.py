@@ -5,7 +5,7 @@ hosts only from DJANGO_ALLOWED_HOSTS. `dev.py` and `test.py` set friendly defaul
 """
 
 import os
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
     "core",
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
     "funding",
     "schools",
     "security",
+    "opendata",
+    "discovery",
     "csp",
     "axes",
     "django_otp",
@@ -209,6 +212,23 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+
+# /.well-known/security.txt (RFC 9116) needs a contact and an expiry date, both chosen by the publisher:
+# DJANGO_SECURITY_CONTACT (comma-separated mailto:, https: or tel: URIs) and DJANGO_SECURITY_TXT_EXPIRES
+# (an ISO date less than a year ahead). Until they are set, the file is not served (no contact, no file).
+SECURITY_TXT_CONTACTS = env_list("DJANGO_SECURITY_CONTACT")
+SECURITY_TXT_EXPIRES = None
+if SECURITY_TXT_CONTACTS:
+    if not all(contact.startswith(("mailto:", "https://", "tel:")) for contact in SECURITY_TXT_CONTACTS):
+        raise ImproperlyConfigured("DJANGO_SECURITY_CONTACT takes mailto:, https:// or tel: URIs.")
+    try:
+        SECURITY_TXT_EXPIRES = datetime.fromisoformat(os.environ["DJANGO_SECURITY_TXT_EXPIRES"])
+    except (KeyError, ValueError):
+        raise ImproperlyConfigured(
+            "DJANGO_SECURITY_CONTACT needs DJANGO_SECURITY_TXT_EXPIRES, an ISO date such as 2027-06-30."
+        ) from None
+    if SECURITY_TXT_EXPIRES.tzinfo is None:
+        SECURITY_TXT_EXPIRES = SECURITY_TXT_EXPIRES.replace(tzinfo=UTC)
 
 LOGGING = {
     "version": 1,

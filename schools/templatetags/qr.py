@@ -11,11 +11,12 @@ QR_BORDER = 2
 
 
 @register.simple_tag
-def qr_svg(url):
-    """An inline SVG QR code (about 25 mm wide once printed) leading to `url`, an absolute URL.
+def qr_svg(url, label=QR_LABEL):
+    """An inline SVG QR code (about 25 mm wide once printed) leading to `url`, an absolute URL, named `label`.
 
     The URL only becomes dark and light modules: no character of it reaches the markup. The one text segno
-    writes is our constant title, which it escapes itself; the role and label are added with format_html.
+    writes is the label as the SVG's title, which it escapes itself; the role and label are added with
+    format_html.
     Returns an empty string when there is nothing to encode or the URL is too long for any QR code.
     """
     if not url:
@@ -30,11 +31,11 @@ def qr_svg(url):
         scale=QR_SIZE_MM / modules,
         border=QR_BORDER,
         unit="mm",
-        title=QR_LABEL,
+        title=label,
         svgclass="qr-code",
         dark="#000",
         light="#fff",
     )
     # svg_inline writes neither an XML declaration nor a namespace: valid as is inside an HTML5 document.
-    attributes = format_html(' role="img" aria-label="{}"', QR_LABEL)
+    attributes = format_html(' role="img" aria-label="{}"', label)
     return mark_safe(svg.replace("<svg", f"<svg{attributes}", 1))  # built by segno, see the docstring

@@ -77,6 +77,10 @@ def page_paths():
         "funders": "/financements/",
         "funder": "/financements/fse-plus/",
         "parents": "/parents/",
+        "open-data": "/donnees/",
+        "selection": "/selection/?ecoles=metal-academy,atelier-essai-01,inconnue&pres_de=Caen",
+        "selection-empty": "/selection/",
+        "list-with-selection": "/ecoles/?selection=metal-academy",
         "not-found": "/cette-page-n-existe-pas/",
     }
     for name, path in LEGAL_PAGES.items():

@@ -100,3 +100,16 @@ def test_the_browser_understands_every_feature_the_permissions_policy_denies(pag
     assert [feature for feature in DENIED_FEATURES if feature not in known] == []
     assert [text for text in warnings if "Permissions-Policy" in text] == []
     assert not set(DENIED_FEATURES) & set(page.evaluate("document.featurePolicy.allowedFeatures()"))
+
+
+def test_the_json_ld_data_block_is_read_and_blocks_nothing(watched):
+    """A <script type="application/ld+json"> is data, not code: the policy (script-src 'self', no
+    'unsafe-inline') has nothing to block, and the structured data is there for search engines."""
+    watched.goto(PAGES["school"])
+    watched.wait_for_load_state("load")
+    data = watched.evaluate(
+        "JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)"
+    )
+    assert data["@graph"][0]["@type"] == "School"
+    assert data["@graph"][0]["name"] == "Metal Academy"
+    assert_nothing_blocked(watched)

@@ -91,7 +91,7 @@ def test_a_parent_filters_pages_through_results_and_prints_a_school(page, site):
     names_on_page_2 = list(expected.order_by("name").values_list("name", flat=True)[12:])
     expect(results.get_by_role("heading", level=3)).to_have_text(names_on_page_2)
 
-    results.get_by_role("link", name="Metal Academy").click()
+    results.get_by_role("link", name="Metal Academy", exact=True).click()  # not "Ajouter à une sélection : …"
     expect(page.get_by_role("heading", level=1)).to_have_text("Metal Academy")
 
     page.emulate_media(media="print")
