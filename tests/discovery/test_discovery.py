@@ -63,7 +63,7 @@ def school(db):
         trades=[cooking],
         programmes=[cap],
         street_address="1 rue du Port",
-        phone="02 31 00 00 00",
+        phone="+33231000000",
         website="https://atelier.example.org/",
         age_min=15,
         age_max=18,
@@ -136,7 +136,7 @@ class TestSchoolStructuredData:
         assert organisation["@type"] == "School"
         assert organisation["name"] == school.name  # markup in the name stays text
         assert organisation["url"] == "http://testserver/ecoles/atelier-cuisine/"
-        assert organisation["telephone"] == "02 31 00 00 00"
+        assert organisation["telephone"] == "+33231000000"  # international format, as schema.org advises
         assert organisation["sameAs"] == "https://atelier.example.org/"
         assert organisation["address"] == {
             "@type": "PostalAddress",
