@@ -1,6 +1,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from places.enums import CommuneKind
+from places.models import Commune
 from schools.models import School
 
 # Load order matters: each file refers by natural key to objects of the files before it.
@@ -23,6 +25,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, force=False, **options):
         if School.objects.exists() and not force:
+            if not Commune.objects.exclude(kind=CommuneKind.COMMUNE).exists():
+                # Loaded before the gazetteer had the former communes: add them, the content stays as it is.
+                call_command("loaddata", *GAZETTEER_FIXTURES, verbosity=options["verbosity"])
+                self.stdout.write("Les anciennes communes ont été ajoutées à la liste des communes.")
             self.stdout.write(
                 "La base contient déjà des écoles : rien n'est rechargé (--force pour recharger)."
             )
