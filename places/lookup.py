@@ -13,6 +13,7 @@ from places.models import Commune, normalize_place_name
 
 # A postcode, maybe written "14 100", maybe after a name: "Caen 14000", "Lisieux, 14100", "Lisieux (14100)".
 NAME_AND_POSTCODE = re.compile(r"^(?P<name>.*?)[\s,;(]*\b(?P<postcode>\d{2} ?\d{3})\s*\)?$")
+ARTICLES = ("le", "la", "les", "l")
 TOO_MANY_STARTS = 10  # a word that starts more communes' names than this ("saint") names none of them
 
 
@@ -48,6 +49,11 @@ def one_family(communes):
     return communes
 
 
+def with_articles(key):
+    """A name, and the same with an article: "au Havre" and "aux Andelys" drop theirs."""
+    return [key, *(f"{article} {key}" for article in ARTICLES)]
+
+
 def find_communes(name, postcode):
     communes = Commune.objects.select_related("parent")
     if not name and not postcode:
@@ -57,10 +63,12 @@ def find_communes(name, postcode):
     key = normalize_place_name(name)
     if not key:
         return []
-    exact = communes.filter(search_name=key)
+    exact = communes.filter(search_name__in=with_articles(key))
     found = list(exact.with_postcode(postcode)) if postcode else []
     if not found:  # "Caen 50100" is still Caen: the name counts more than a mistyped postcode
         found = list(exact)
+    # "Mesnil" is Mesnil itself before Le Mesnil.
+    found = [commune for commune in found if commune.search_name == key] or found
     if not found:
         found = list(communes.filter(search_name__startswith=f"{key} ")[: TOO_MANY_STARTS + 1])
         if len(found) > TOO_MANY_STARTS:
@@ -83,17 +91,17 @@ def find_place(typed):
 
 
 def place_names_among(spans):
-    """Which of these normalised word groups name a commune, exactly or as the start of its name
-    (`starts`: single words only, for "Cherbourg"): one query."""
+    """Which of these normalised word groups name a commune, as find_place reads them: exactly, without
+    its article, or as the first word of its name ("Cherbourg"). One query."""
     spans = set(spans)
     if not spans:
         return set()
     starts = [span for span in spans if " " not in span and len(span) >= 4]
-    condition = Q(search_name__in=spans)
+    condition = Q(search_name__in={name for span in spans for name in with_articles(span)})
     for word in starts:
         condition |= Q(search_name__startswith=f"{word} ")
     names = set(Commune.objects.filter(condition).values_list("search_name", flat=True))
-    found = spans & names
+    found = {span for span in spans if names.intersection(with_articles(span))}
     for word in starts:
         started = sum(name.startswith(f"{word} ") for name in names)
         if 0 < started <= TOO_MANY_STARTS:
