@@ -104,9 +104,9 @@ def read_search_box(text, taken=()):
         """(filter name, number of words, value) of the longest phrase starting at word i, or None."""
         for n in range(min(LONGEST_PHRASE, len(tokens) - i), 0, -1):
             words = [token.word for token in tokens[i : i + n]]
-            if words[0] in STOP_WORDS or words[-1] in STOP_WORDS:
-                continue
             key = " ".join(words)
+            if words[-1] in STOP_WORDS or (words[0] in STOP_WORDS and key not in places):
+                continue  # "le Havre" is a place; "de Caen" is "Caen", met next
             if "metier" not in found and trade_key(words) in trades:
                 return "metier", n, trades[trade_key(words)]
             if "pres_de" not in found and key in places:
