@@ -12,7 +12,7 @@ from django.db.models import Q
 from places.models import Commune, normalize_place_name
 
 # A postcode, maybe written "14 100", maybe after a name: "Caen 14000", "Lisieux, 14100", "Lisieux (14100)".
-NAME_AND_POSTCODE = re.compile(r"^(?P<name>.*?)[\s,;(]*\b(?P<postcode>\d{2} ?\d{3})\s*\)?$")
+NAME_AND_POSTCODE = re.compile(r"^(?P<name>.*?)[\s,;(]*\b(?P<postcode>[0-9]{2} ?[0-9]{3})\s*\)?$")
 ARTICLES = ("le", "la", "les", "l")
 TOO_MANY_STARTS = 10  # a word that starts more communes' names than this ("saint") names none of them
 

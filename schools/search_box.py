@@ -78,7 +78,7 @@ def tokens_of(text):
     joined = []
     for token in tokens:
         previous = joined[-1] if joined else None
-        if previous and re.fullmatch(r"\d{2}", previous.word) and re.fullmatch(r"\d{3}", token.word):
+        if previous and re.fullmatch(r"[0-9]{2}", previous.word) and re.fullmatch(r"[0-9]{3}", token.word):
             joined[-1] = Token(previous.word + token.word, previous.start, token.end)
         else:
             joined.append(token)
@@ -86,7 +86,7 @@ def tokens_of(text):
 
 
 def is_postcode(token):
-    return re.fullmatch(r"\d{5}", token.word) is not None
+    return re.fullmatch(r"[0-9]{5}", token.word) is not None
 
 
 def read_search_box(text, taken=()):
@@ -133,12 +133,16 @@ def read_search_box(text, taken=()):
         i += 1
     if near_at is not None and "pres_de" not in found:
         # "près de Trifouilly": what follows is a place even if we do not know it; the page will say so.
-        after = [j for j in range(near_at + 1, len(tokens)) if j not in used]
-        after = [j for j in after if tokens[j].word not in STOP_WORDS]
-        if after:
+        start = near_at + 1
+        while start < len(tokens) and tokens[start].word in STOP_WORDS:
+            start += 1
+        end = start
+        while end < len(tokens) and end not in used:  # up to the next word understood ("… cuisine")
+            end += 1
+        if end > start:
             found["pres_de"] = None
-            used.update(range(after[0], after[-1] + 1))
-            place = (after[0], after[-1])
+            used.update(range(start, end))
+            place = (start, end - 1)
 
     result = {name: value for name, value in found.items() if name not in taken and value is not None}
     if place is not None:

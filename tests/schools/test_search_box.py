@@ -80,6 +80,7 @@ READINGS = [
     ("Petit-Quevilly", {"pres_de": "Petit-Quevilly"}, "Le Petit-Quevilly"),
     ("autour de Flers", {"pres_de": "Flers"}, "Flers"),
     ("cuisine près de Trifouilly-les-Oies", {"metier": CUISINE, "pres_de": "Trifouilly-les-Oies"}, None),
+    ("près de Trifouilly zzzz cuisine", {"metier": CUISINE, "pres_de": "Trifouilly zzzz"}, None),
     # A département.
     ("couture calvados", {"metier": COUTURE, "departement": "14"}, None),
     ("soudure Seine-Maritime", {"metier": SOUDURE, "departement": "76"}, None),
