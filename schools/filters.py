@@ -6,10 +6,25 @@ from places.enums import Departement
 from places.lookup import find_place
 from programs.models import Programme, Trade
 from schools.models import School
+from schools.search_box import alternatives, read_search_box
 
 TEXT_MAX_LENGTH = 100
 SHORT_LABELS = {"q": "Recherche", "pres_de": "Près de", "rayon": "Rayon"}  # for the removable filter chips
 RADIUS_CHOICES = [(str(km), f"{km} km") for km in (10, 20, 30, 50, 100)]
+BOX_FILTERS = ("metier", "pres_de", "departement")  # what the search box may fill in from `q`
+
+
+def with_search_box_read(data):
+    """The list's data with `q` read as schools.search_box says: the trade, place and département typed
+    become filters (shown and removable like the others), the remaining words stay in `q`."""
+    typed = data.get("q", "") if data is not None else ""
+    if not typed.strip() or len(typed) > TEXT_MAX_LENGTH or "\x00" in typed:
+        return data  # nothing to read, or refused with a message by the form
+    data = data.copy()
+    del data["q"]
+    for name, value in read_search_box(typed, taken=[name for name in BOX_FILTERS if data.get(name)]).items():
+        data[name] = value
+    return data
 
 
 def ignored_choice(what):
@@ -94,8 +109,8 @@ class SchoolFilter(django_filters.FilterSet):
         model = School
         fields = ["q", "pres_de", "rayon", "metier", "formation", "departement", "financement"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(with_search_box_read(data), *args, **kwargs)
         self.place = None  # set by filter_near: where distances are measured from, or what was not understood
         # Evaluated once: used both to render the options and to validate the value.
         for filter_name, choices in option_lists().items():
@@ -125,6 +140,14 @@ class SchoolFilter(django_filters.FilterSet):
 
     def filter_financement(self, queryset, name, value):
         return queryset.funded_by(value)
+
+    def alternatives(self):
+        """When no school fits every filter: {"schools", "trade" (its name, if they teach it), "place"}."""
+        trade = getattr(self.form, "cleaned_data", {}).get("metier") or None
+        place = self.place if self.measures_distance else None
+        schools, by_trade = alternatives(School.objects.for_list(), trade, place)
+        trade_names = dict(self.filters["metier"].extra["choices"])
+        return {"schools": schools, "trade": trade_names[trade] if by_trade else None, "place": place}
 
     @property
     def measures_distance(self):

@@ -127,10 +127,11 @@ class SchoolQuerySet(models.QuerySet):
         return queryset.order_by("distance_km", "name")
 
     def map_points(self, limit):
-        """Name, slug and position of up to `limit` schools: all the map needs, in one query."""
+        """Name, slug, commune and position of up to `limit` schools: all the map needs, in one query."""
         return self.order_by().values_list(
             "name",
             "slug",
+            "commune__name",
             Coalesce("latitude", "commune__latitude"),
             Coalesce("longitude", "commune__longitude"),
         )[:limit]

@@ -14,8 +14,41 @@ SCHOOLS_PER_PAGE = 12
 MAP_MAX_POINTS = 300  # a denser map helps nobody: the list below it stays the full answer
 
 
-def school_map(schools):
-    """What includes/_map.html draws: the frame, and one link per school (at most MAP_MAX_POINTS).
+MAP_MAX_TOWNS = 40  # beyond, the towns' names would cover one another: the list names them
+LABEL_SIZE = 22  # map units (about 12 px on a phone, 24 px on a wide screen)
+# Where a town's name may go around its dot, in order of preference: (dx, dy, text-anchor).
+LABEL_PLACES = [(14, 7, "start"), (-14, 7, "end"), (12, 32, "start"), (12, -16, "start"), (-12, 32, "end")]
+
+
+def label_box(x, y, name, place):
+    """(left, top, right, bottom) of a town's name written at `place` around its dot, roughly."""
+    dx, dy, anchor = place
+    width = len(name) * LABEL_SIZE * 0.55
+    left = x + dx - (width if anchor == "end" else 0)
+    return left, y + dy - LABEL_SIZE * 0.8, left + width, y + dy + LABEL_SIZE * 0.2
+
+
+def clashes(box, placed):
+    """How many names already placed `box` covers, plus one if it leaves the frame."""
+    left, top, right, bottom = box
+    outside = left < 0 or right > geo.MAP_WIDTH or top < 0 or bottom > geo.MAP_HEIGHT
+    return outside + sum(left < o[2] and o[0] < right and top < o[3] and o[1] < bottom for o in placed)
+
+
+def town_labels(towns):
+    """A name beside each town's dot [(x, y, anchor, name)], moved around the dot when it would cover a
+    name already placed or leave the frame (then it goes where it clashes least)."""
+    placed, labels = [], []
+    for name, (x, y) in sorted(towns.items(), key=lambda town: (town[1][1], town[1][0])):
+        place = min(LABEL_PLACES, key=lambda place: clashes(label_box(x, y, name, place), placed))
+        placed.append(label_box(x, y, name, place))
+        labels.append((round(x + place[0], 1), round(y + place[1], 1), place[2], name))
+    return labels
+
+
+def school_map(schools, origin=None):
+    """What includes/_map.html draws: the frame, one link per school (at most MAP_MAX_POINTS), the name of
+    each town with a school, and `origin` (name, latitude, longitude), the place distances are measured from.
 
     The points are joined here rather than looped over in the template: at 300 points the template loop was
     most of the time taken to build a page."""
@@ -24,18 +57,35 @@ def school_map(schools):
     before, after = reverse("schools:school_detail", args=["SLUG"]).split("SLUG")
     points = format_html_join(
         "\n",
-        '<a href="{}" aria-label="{}"><title>{}</title><circle cx="{}" cy="{}" r="9"/></a>',
+        '<a href="{}" aria-label="{}, {}"><title>{}, {}</title><circle cx="{}" cy="{}" r="9"/></a>',
         (
-            (f"{before}{slug}{after}", name, name, *geo.project(latitude, longitude))
-            for name, slug, latitude, longitude in rows[:MAP_MAX_POINTS]
+            (f"{before}{slug}{after}", name, town, name, town, *geo.project(latitude, longitude))
+            for name, slug, town, latitude, longitude in rows[:MAP_MAX_POINTS]
         ),
     )
+    towns = {
+        town: geo.project(latitude, longitude) for _, _, town, latitude, longitude in rows[:MAP_MAX_POINTS]
+    }
+    if origin is not None:
+        name, latitude, longitude = origin
+        x, y = geo.project(latitude, longitude)
+        towns[name] = x, y  # named like the towns; the diamond tells it apart
+        top, bottom, left, right = (round(value, 1) for value in (y - 14, y + 14, x - 14, x + 14))
+        origin = {"name": name, "diamond": f"M{x} {top}L{right} {y}L{x} {bottom}L{left} {y}Z"}
+    labels = town_labels(towns) if len(towns) <= MAP_MAX_TOWNS else []
     return {
         "width": geo.MAP_WIDTH,
         "height": geo.MAP_HEIGHT,
         "count": min(len(rows), MAP_MAX_POINTS),
         "points": points,
         "truncated": len(rows) > MAP_MAX_POINTS,
+        "towns": format_html_join(
+            "\n",
+            '<text x="{}" y="{}" text-anchor="{}">{}</text>',
+            labels,
+        ),
+        "towns_unnamed": len(towns) > MAP_MAX_TOWNS,
+        "origin": origin,
     }
 
 
@@ -69,7 +119,13 @@ class SchoolListView(FilterView):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
         context["page_numbers"] = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-        context["map"] = school_map(self.object_list)
+        place = self.filterset.place if self.filterset.measures_distance else None
+        origin = None
+        if place is not None:
+            origin = (place.commune.full_name if place.commune else place.typed, *place.origin)
+        context["map"] = school_map(self.object_list, origin)
+        if not page.paginator.count:
+            context["alternatives"] = self.filterset.alternatives()
         return context
 
 

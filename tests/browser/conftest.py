@@ -68,6 +68,8 @@ def page_paths():
         "list-page-2": f"/ecoles/?departement={EXTRA_DEPARTEMENT}&formation={EXTRA_PROGRAMME}&page=2",
         "list-near": "/ecoles/?pres_de=Caen&rayon=50",
         "list-empty": "/ecoles/?q=zzzz+introuvable",
+        "list-search-box": "/ecoles/?q=m%C3%A9canique+Tourlaville",  # a trade and a former commune
+        "list-alternatives": "/ecoles/?q=couture+pr%C3%A8s+de+Caen&rayon=10",  # none fits: the nearest
         "list-invalid-filter": "/ecoles/?metier=inconnu&pres_de=Nullepart",
         "school": "/ecoles/metal-academy/",
         "trades": "/metiers/",

@@ -69,6 +69,7 @@ def test_a_parent_filters_pages_through_results_and_prints_a_school(page, site):
     expected = School.objects.published().in_departement(EXTRA_DEPARTEMENT).offering(EXTRA_PROGRAMME)
     assert 12 < expected.count() <= 24  # two pages of 12
     page.goto("/ecoles/")
+    page.get_by_text("Affiner", exact=True).click()
     page.get_by_label("Département", exact=True).select_option(EXTRA_DEPARTEMENT)
     page.get_by_label("Formation", exact=True).select_option(EXTRA_PROGRAMME)
     page.get_by_role("button", name="Afficher les écoles").click()
@@ -138,7 +139,8 @@ class Keyboard:
             f"""() => {{
               const style = {FOCUS_STYLE_JS};
               window.unfocusedStyle = new Map();
-              for (const el of document.querySelectorAll("a, button, input, select, textarea, [tabindex]")) {{
+              const focusable = "a, button, input, select, summary, textarea, [tabindex]";
+              for (const el of document.querySelectorAll(focusable)) {{
                 window.unfocusedStyle.set(el, style(el));
               }}
             }}"""
@@ -192,12 +194,15 @@ def test_a_keyboard_only_visitor_filters_the_list(page):
     page.goto("/ecoles/")
     keyboard = Keyboard(page)
     form_controls = page.evaluate(
-        """() => [...document.querySelectorAll("form.filters :is(a, button, input, select)")]
-                 .map(el => el.id || el.innerText)"""
+        """() => [...document.querySelectorAll("form.filters :is(a, button, input, select, summary)")]
+                 .map(el => el.id || el.textContent.trim())"""
     )
-    assert len(form_controls) == 9  # seven filters, the button and "Tout effacer"
+    # the search box and its button, "Affiner", six filters, the button and "Tout effacer"
+    assert len(form_controls) == 11
 
     keyboard.tab_to(lambda el: el["id"] == "id_q")
+    keyboard.tab_to(lambda el: el["tag"] == "summary")
+    keyboard.press("Enter")  # opens "Affiner"
     keyboard.tab_to(lambda el: el["id"] == "id_formation")
     keyboard.choose(EXTRA_PROGRAMME)
     keyboard.press("Tab")
@@ -228,7 +233,7 @@ def test_a_keyboard_only_visitor_opens_a_school_from_the_map(page):
     keyboard = Keyboard(page)
     keyboard.tab_to(lambda el: el["onMap"])
     assert keyboard.focused["focused"]["point"].startswith("16px")  # the bigger, yellow point
-    school_name = keyboard.focused["label"]
+    school_name, town = keyboard.focused["label"].rsplit(", ", 1)  # each point names its school and town
     with page.expect_navigation():
         keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text(school_name)

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError
 
 from places.geo import MAP_HEIGHT, MAP_WIDTH
 from places.management.commands import build_gazetteer
@@ -23,14 +24,25 @@ def rebuilt(tmp_path_factory):
     output_dir = tmp_path_factory.mktemp("gazetteer")
     summary = StringIO()
     call_command("build_gazetteer", output_dir=output_dir, stdout=summary)
-    assert summary.getvalue().startswith("2644 communes")
+    assert summary.getvalue().startswith("2644 communes et 646 anciennes communes")
     return output_dir
+
+
+def read_fixture():
+    with FIXTURE.open(encoding="utf-8") as file:
+        return [entry["fields"] for entry in json.load(file)]
 
 
 @pytest.fixture(scope="module")
 def communes():
-    with FIXTURE.open(encoding="utf-8") as file:
-        return {entry["fields"]["insee_code"]: entry["fields"] for entry in json.load(file)}
+    """The communes of today, by INSEE code."""
+    return {fields["insee_code"]: fields for fields in read_fixture() if "parent" not in fields}
+
+
+@pytest.fixture(scope="module")
+def former_communes():
+    """The communes déléguées and associées, by name."""
+    return {fields["name"]: fields for fields in read_fixture() if "parent" in fields}
 
 
 @pytest.mark.parametrize("path", [build_gazetteer.FIXTURE, build_gazetteer.OUTLINES])
@@ -78,7 +90,8 @@ def test_loading_the_communes_twice_changes_nothing(db, communes):
     first = list(Commune.objects.order_by("insee_code").values())
     call_command("loaddata", "communes", verbosity=0)
     assert list(Commune.objects.order_by("insee_code").values()) == first
-    assert len(first) == 2644
+    assert len(first) == 2644 + 646
+    assert Commune.objects.current().count() == 2644
     le_havre = Commune.objects.get(insee_code="76351")
     assert (le_havre.name, le_havre.label) == ("Le Havre", "Le Havre (76600)")
     assert le_havre.latitude == Decimal(communes["76351"]["latitude"])
@@ -96,3 +109,63 @@ def test_the_map_outlines_are_five_small_departements_within_the_frame():
         xs, ys = numbers[0::2], numbers[1::2]
         assert all(0 <= x <= MAP_WIDTH for x in xs)
         assert all(0 <= y <= MAP_HEIGHT for y in ys)
+
+
+def test_former_communes_come_with_their_parent_and_their_own_town_hall(former_communes, communes):
+    assert len(former_communes) > 600
+    for name in ["Cherbourg-Octeville", "Tourlaville", "Équeurdreville-Hainneville"]:
+        assert former_communes[name]["kind"] == "COMD"
+        assert former_communes[name]["parent"] == ["50129"]
+        assert former_communes[name]["departement"] == "50"
+    assert communes["50129"]["name"] == "Cherbourg-en-Cotentin"
+    assert former_communes["Vire"]["parent"] == ["14762"]
+    assert former_communes["Condé-sur-Noireau"]["parent"] == ["14174"]
+    # Tourlaville's town hall is some 4 km east of Cherbourg-en-Cotentin's, with its own postcode.
+    tourlaville, cherbourg = former_communes["Tourlaville"], communes["50129"]
+    assert 0.03 < float(tourlaville["longitude"]) - float(cherbourg["longitude"]) < 0.1
+    assert tourlaville["postcodes"] == "50110"
+    for fields in former_communes.values():
+        assert 48.1 < float(fields["latitude"]) < 50.1, fields
+        assert re.fullmatch(r"\d{5}( \d{5})*", fields["postcodes"]), fields
+
+
+def test_a_former_commune_shows_with_the_commune_it_belongs_to(db):
+    tourlaville = Commune.objects.select_related("parent").get(name="Tourlaville")
+    assert tourlaville.full_name == "Tourlaville, Cherbourg-en-Cotentin"
+    assert Commune.objects.get(insee_code="50129", kind="COM").full_name == "Cherbourg-en-Cotentin"
+    assert tourlaville.natural_key() == ("50602", "COMD")
+    assert Commune.objects.get_by_natural_key("50129").name == "Cherbourg-en-Cotentin"
+    assert Commune.objects.get_by_natural_key("50129", "COMD").name == "Cherbourg-Octeville"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"insee_code": "50129", "kind": "COM"},  # the code of Cherbourg-en-Cotentin, again
+        {"insee_code": "99001", "kind": "COMD"},  # a former commune without its parent
+        {"insee_code": "99002", "kind": "COM", "parent_code": "50129"},  # a commune of today with a parent
+    ],
+)
+def test_the_database_refuses_a_broken_commune(db, fields):
+    parent = (
+        Commune.objects.get_by_natural_key(fields.pop("parent_code")) if "parent_code" in fields else None
+    )
+    commune = Commune(
+        **fields,
+        parent=parent,
+        name="Essai",
+        search_name="essai",
+        departement="50",
+        postcodes="50100",
+        latitude="49.6",
+        longitude="-1.6",
+    )
+    with pytest.raises(IntegrityError):
+        commune.save()
+
+
+def test_load_directory_adds_the_former_communes_to_a_database_loaded_before_them(directory):
+    Commune.objects.exclude(kind="COM").delete()
+    call_command("load_directory", verbosity=0)
+    assert Commune.objects.filter(name="Tourlaville").exists()
+    assert Commune.objects.count() == 2644 + 646

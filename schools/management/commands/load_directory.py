@@ -2,6 +2,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from places.enums import CommuneKind
+from places.models import Commune
 from schools.history import record_current_state
 from schools.models import School
 
@@ -26,6 +28,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, force=False, **options):
         if School.objects.exists() and not force:
+            if not Commune.objects.exclude(kind=CommuneKind.COMMUNE).exists():
+                # Loaded before the gazetteer had the former communes: add them, the content stays as it is.
+                call_command("loaddata", *GAZETTEER_FIXTURES, verbosity=options["verbosity"])
+                self.stdout.write("Les anciennes communes ont été ajoutées à la liste des communes.")
             self.stdout.write(
                 "La base contient déjà des écoles : rien n'est rechargé (--force pour recharger)."
             )
