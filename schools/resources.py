@@ -71,9 +71,13 @@ class ChoiceWidget(widgets.Widget):
 class NaturalKeyWidget(widgets.ForeignKeyWidget):
     """A related object named by a natural key (slug, INSEE code), with a French message when unknown."""
 
-    def __init__(self, model, field, not_found):
+    def __init__(self, model, field, not_found, queryset=None):
         super().__init__(model, field)
         self.not_found = not_found
+        self.queryset = queryset
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return self.model.objects.all() if self.queryset is None else self.queryset
 
     def clean(self, value, row=None, **kwargs):
         if value is None or str(value).strip() == "":
@@ -289,7 +293,11 @@ class SchoolResource(DirectoryResource):
     commune = fields.Field(
         attribute="commune",
         widget=NaturalKeyWidget(
-            Commune, "insee_code", "Aucune commune de Normandie n'a le code INSEE {value}."
+            Commune,
+            "insee_code",
+            "Aucune commune de Normandie n'a le code INSEE {value}.",
+            # A former commune shares its INSEE code with the commune it joined: schools are in the latter.
+            queryset=Commune.objects.current(),
         ),
     )
     trades = fields.Field(

@@ -119,6 +119,8 @@ class SchoolListView(FilterView):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
         context["page_numbers"] = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+        # Every filter but the search box folds behind "Affiner".
+        context["refine_fields"] = [field for field in self.filterset.form if field.name != "q"]
         place = self.filterset.place if self.filterset.measures_distance else None
         origin = None
         if place is not None:
