@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cached page is answered with the headers the whole stack below gave it (see schools/cache.py).
+    "schools.cache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so that static files get these headers too.
     "csp.middleware.CSPMiddleware",
@@ -70,7 +72,6 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "schools.cache.PublicPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
