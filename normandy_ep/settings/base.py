@@ -108,12 +108,14 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Public pages are cached for anonymous visitors (see schools/cache.py). Local memory serves one process;
-# several web processes share Redis: DJANGO_CACHE_URL=redis://host:6379/0.
+# several web processes share Redis: DJANGO_CACHE_URL=redis://host:6379/0. A Redis that stops answering costs
+# each request at most these timeouts, then none for a while: pages are built from the database meanwhile.
 if os.environ.get("DJANGO_CACHE_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["DJANGO_CACHE_URL"],
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
