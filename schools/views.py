@@ -1,5 +1,7 @@
+import html
+
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
@@ -17,23 +19,24 @@ def school_map(schools):
     """What includes/_map.html draws: the frame, and one link per school (at most MAP_MAX_POINTS).
 
     The points are joined here rather than looped over in the template: at 300 points the template loop was
-    most of the time taken to build a page."""
+    most of the time taken to build a page. Plain f-strings with each text escaped once (html.escape, as
+    Django's escape does) cost a third of format_html_join, which escaped every number too."""
     rows = list(schools.map_points(MAP_MAX_POINTS + 1))
     # Every school address has the same shape: reverse it once and put each slug in.
     before, after = reverse("schools:school_detail", args=["SLUG"]).split("SLUG")
-    points = format_html_join(
-        "\n",
-        '<a href="{}" aria-label="{}"><title>{}</title><circle cx="{}" cy="{}" r="9"/></a>',
-        (
-            (f"{before}{slug}{after}", name, name, *geo.project(latitude, longitude))
-            for name, slug, latitude, longitude in rows[:MAP_MAX_POINTS]
-        ),
-    )
+    points = []
+    for name, slug, latitude, longitude in rows[:MAP_MAX_POINTS]:
+        x, y = geo.project(latitude, longitude)
+        label = html.escape(name)
+        points.append(
+            f'<a href="{html.escape(f"{before}{slug}{after}")}" aria-label="{label}"><title>{label}</title>'
+            f'<circle cx="{x}" cy="{y}" r="9"/></a>'
+        )
     return {
         "width": geo.MAP_WIDTH,
         "height": geo.MAP_HEIGHT,
         "count": min(len(rows), MAP_MAX_POINTS),
-        "points": points,
+        "points": mark_safe("\n".join(points)),  # every text in it is escaped above
         "truncated": len(rows) > MAP_MAX_POINTS,
     }
 
