@@ -15,7 +15,8 @@ from django.conf import settings as django_settings
 from django.core import serializers
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import IntegrityError
+from django.core.signals import request_finished, request_started
+from django.db import IntegrityError, close_old_connections
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -106,12 +107,19 @@ def wsgi_get(handler, path, **headers):
     def start_response(status, response_headers, exc_info=None):
         answer.update(status=status, headers=response_headers)
 
-    chunks = handler(environ, start_response)
+    # As Django's test client does: the test's open transaction is no stale connection to close.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     try:
-        body = b"".join(chunks)
+        chunks = handler(environ, start_response)
+        try:
+            body = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
     finally:
-        if hasattr(chunks, "close"):
-            chunks.close()
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return answer["status"], answer["headers"], body
 
 
