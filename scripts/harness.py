@@ -267,7 +267,7 @@ def wait_until_up(url, process, log, timeout=60):
         if process.poll() is not None:
             raise SystemExit(f"gunicorn s'est arrêté au démarrage :\n{log.read_text(errors='replace')}")
         with (
-            contextlib.suppress(urllib.error.URLError, ConnectionError),
+            contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError),  # a busy machine
             urllib.request.urlopen(url, timeout=5) as response,
         ):
             if response.status == 200:
