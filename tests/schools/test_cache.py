@@ -16,12 +16,17 @@ from django.core import serializers
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
-from django.db import IntegrityError, close_old_connections
+from django.db import IntegrityError, close_old_connections, connection
 from django.test import RequestFactory
 from django.utils import timezone
 
 from schools import cache as page_cache
-from schools.cache import CachedPageWSGIHandler, PublicPageCacheMiddleware, content_version
+from schools.cache import (
+    CachedPageWSGIHandler,
+    PublicPageCacheMiddleware,
+    content_version,
+    content_version_on_open_connection,
+)
 from schools.models import OpenDay, School
 from tests.conftest import redis_caches
 from tests.factories import make_school, make_testimonial_link, make_trade
@@ -163,6 +168,15 @@ def test_the_production_handler_never_answers_a_session_from_the_cache(wsgi, sch
     staff_page = wsgi_get(wsgi, "/ecoles/", HTTP_COOKIE=f"{django_settings.SESSION_COOKIE_NAME}={session}")
     assert b"Chang\xc3\xa9 sans signal" in staff_page[2]
     assert b"Chang\xc3\xa9 sans signal" not in wsgi_get(wsgi, "/ecoles/")[2]  # the stored page, untouched
+
+
+def test_the_production_handler_reads_the_same_content_version_through_the_driver(school):
+    connection.ensure_connection()
+    assert not connection.queries_logged  # else the driver's cursor is not the one used
+    before = content_version_on_open_connection()
+    assert before == content_version() > 0
+    school.save()
+    assert content_version_on_open_connection() == before + 1
 
 
 def test_a_page_stored_over_https_is_never_replayed_over_plain_http(client, school):
