@@ -124,9 +124,9 @@ class SchoolQuerySet(models.QuerySet):
         return queryset.order_by("distance_km", "name")
 
     def map_points(self, limit):
-        """Name, slug and position of the first `limit` schools by name (an index walk, whatever the list's
-        order): all the map needs, in one query. Without an order, the database chose which ones."""
-        return self.order_by("name").values_list(
+        """Name, slug and position of up to `limit` schools: all the map needs, in one query. No order: the
+        database picks the cheapest (ordered by name, a filtered list's map walked every school by name)."""
+        return self.order_by().values_list(
             "name",
             "slug",
             Coalesce("latitude", "commune__latitude"),

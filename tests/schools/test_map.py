@@ -66,9 +66,3 @@ def test_the_map_stops_at_its_cap_and_says_the_list_has_them_all(client, db, mon
     assert "Carte de la Normandie : 2 écoles" in html
     assert "La carte montre les 2 premières ; la liste les donne toutes." in html
 
-
-def test_a_capped_map_shows_the_first_schools_of_the_list_by_name(client, db, monkeypatch):
-    monkeypatch.setattr(views, "MAP_MAX_POINTS", 2)
-    schools = {name: make_school(name=name, commune="Caen") for name in ["Charpente", "Atelier", "Bois"]}
-    links = map_links(client.get("/ecoles/").content.decode())
-    assert links == [schools["Atelier"].get_absolute_url(), schools["Bois"].get_absolute_url()]
