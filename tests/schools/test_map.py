@@ -65,4 +65,3 @@ def test_the_map_stops_at_its_cap_and_says_the_list_has_them_all(client, db, mon
     assert len(map_links(html)) == 2
     assert "Carte de la Normandie : 2 écoles" in html
     assert "La carte montre les 2 premières ; la liste les donne toutes." in html
-
