@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import IntegrityError, close_old_connections, connection
+from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -284,3 +285,20 @@ def test_a_load_that_fails_still_leads_to_a_bump_at_the_next_one(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("loaddata", str(good), verbosity=0)
     assert content_version() == before + 1
+
+
+def test_pages_meant_for_one_visitor_are_never_stored():
+    """A staff preview says so with Cache-Control; a page varying on anything but the language or the
+    session cookie, or holding a CSP nonce, would be wrong for the next visitor."""
+
+    def stored(**headers):
+        return PublicPageCacheMiddleware.is_cacheable_response(HttpResponse("page", headers=headers))
+
+    assert stored() and stored(Vary="Accept-Language, Cookie")
+    assert not stored(**{"Cache-Control": "private"})
+    assert not stored(**{"Cache-Control": "no-store, max-age=0"})
+    assert not stored(Vary="User-Agent")
+    request = RequestFactory().get("/ecoles/")
+    assert not PublicPageCacheMiddleware.used_csp_nonce(request)
+    request._csp_nonce = "bm9uY2U="  # what django-csp sets once a template asked for the nonce
+    assert PublicPageCacheMiddleware.used_csp_nonce(request)
