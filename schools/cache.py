@@ -1,27 +1,52 @@
 """Whole-page cache of the public site for anonymous visitors, invalidated by any content change.
 
-A page is cached under its path, its query string, today's date (past open days must vanish at midnight)
-and the content version: one tiny query per request instead of the page's queries. Staff (who carry a
-session cookie), the admin and anything but a successful GET are never cached.
+A page is cached under its scheme, host, path, query string, today's date (past open days must vanish at
+midnight) and the content version, read from the database on every request: an edit shows on the next request,
+in every web process. Staff (who carry a session cookie), the admin and anything but a successful GET are
+never cached.
+
+The middleware comes first in MIDDLEWARE and stores the status, headers and body the whole stack gave
+(security headers included). A hit replays them byte for byte without running anything else: in production the
+WSGI handler of normandy_ep/wsgi.py (CachedPageWSGIHandler) answers it before Django even starts its request
+cycle; under the test client or runserver, the middleware does. What the stack decides per request is kept: a
+request SecurityMiddleware would redirect to HTTPS goes to it untouched (no database read first), the key has
+the scheme (a page stored over HTTPS, with its HSTS header, is never replayed over HTTP), and a host outside
+ALLOWED_HOSTS is refused by get_host() before any lookup, then answered by Django's own handler.
+
+The cache itself may be a shared Redis: if it cannot be reached, pages are built from the database (never a
+500), the log says so once, and the cache is tried again every RETRY_SECONDS.
 """
 
 import hashlib
+import logging
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import partial
+from http.client import responses
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.core.cache import caches
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
 from django.utils import timezone
 
 from schools.editors import CONTENT_APPS
 
 PAGE_TIMEOUT = 60 * 60
 MAX_QUERY_STRING = 300  # longer query strings are junk or attacks: served, not stored
+# Set in the WSGI environ by CachedPageWSGIHandler when it looked the page up and missed: no second lookup.
+MISSED_KEY = "schools.cache.missed_key"
+RETRY_SECONDS = 2  # after a failure, how long pages are built without trying the cache again
+# Vary values a stored page may carry: the site speaks one language, and requests with cookies that change the
+# page (a session, pending messages) never reach the cache. Any other Vary means the page is not stored.
+IGNORED_VARY = {"accept-language", "cookie"}
+
+logger = logging.getLogger(__name__)
 
 
 def content_version():
@@ -32,6 +57,26 @@ def content_version():
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT number FROM {ContentVersion._meta.db_table} WHERE id = 1")
         row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def content_version_on_open_connection():
+    """The same read for CachedPageWSGIHandler's hits, through the database driver's own cursor on Django's
+    open connection: Django's cursor wrapper cost as much as the query (22 of 36 µs on SQLite) and, with
+    CONN_HEALTH_CHECKS, a second round trip on PostgreSQL. Django's own path is taken when there is no open
+    connection yet or when queries are being logged (DEBUG, tests counting queries), so none goes unseen.
+    An error here (a dead connection) reaches the caller, which hands the request to Django's handler: its
+    health check then replaces the connection."""
+    from schools.models import ContentVersion
+
+    if connection.connection is None or connection.queries_logged:
+        return content_version()
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(f"SELECT number FROM {ContentVersion._meta.db_table} WHERE id = 1")
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
     return row[0] if row else 0
 
 
@@ -101,35 +146,149 @@ def connect_invalidation():
             m2m_changed.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-m2m")
 
 
+class PageStore:
+    """Reads and writes of stored pages in the default cache. An unreachable cache (a Redis server stopped or
+    cut off) is no error for the visitor: the page is built from the database instead. The first failure is
+    logged with its cause, the cache is left alone for RETRY_SECONDS, and its return is logged too."""
+
+    def __init__(self, alias="default"):
+        self.alias = alias
+        self.failing_since = None
+        self.retry_at = 0.0
+
+    def get(self, key):
+        if self.failing_since is not None and time.monotonic() < self.retry_at:
+            return None
+        try:
+            value = caches[self.alias].get(key)
+        except Exception as error:  # any backend's own errors: redis.ConnectionError, TimeoutError…
+            self.failed(error)
+            return None
+        if self.failing_since is not None:
+            self.recovered()
+        return value
+
+    def set(self, key, value, timeout):
+        if self.failing_since is not None and time.monotonic() < self.retry_at:
+            return
+        try:
+            caches[self.alias].set(key, value, timeout)
+        except Exception as error:
+            self.failed(error)
+
+    def failed(self, error):
+        if self.failing_since is None:
+            self.failing_since = time.monotonic()
+            logger.error(
+                "Cache des pages injoignable (%s: %s) : pages construites depuis la base de données, "
+                "nouvel essai toutes les %s s.",
+                type(error).__name__,
+                error,
+                RETRY_SECONDS,
+            )
+        self.retry_at = time.monotonic() + RETRY_SECONDS
+
+    def recovered(self):
+        logger.warning(
+            "Cache des pages de nouveau joignable après %.0f s : les pages sont de nouveau mises en cache.",
+            time.monotonic() - self.failing_since,
+        )
+        self.failing_since = None
+
+
+pages = PageStore()
+
+
 class PublicPageCacheMiddleware:
+    """First in MIDDLEWARE (see the module's docstring). Stores (status, headers, body): a hit rebuilds the
+    response from them without running any other middleware, view or template."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if not self.is_cacheable_request(request):
             return self.get_response(request)
-        key = self.key(request)
-        response = cache.get(key)
-        if response is None:
-            response = self.get_response(request)
-            if self.is_cacheable_response(response):
-                cache.set(key, response, PAGE_TIMEOUT)
+        key = request.META.get(MISSED_KEY)
+        if key is None:
+            key = self.key(request)
+            stored = pages.get(key)
+            if stored is not None:
+                status, headers, body = stored
+                return HttpResponse(body, status=status, headers=headers)
+        response = self.get_response(request)
+        if self.is_cacheable_response(response) and not self.used_csp_nonce(request):
+            pages.set(key, (response.status_code, dict(response.items()), response.content), PAGE_TIMEOUT)
         return response
 
     @staticmethod
     def is_cacheable_request(request):
+        if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+            return False  # SecurityMiddleware redirects it to HTTPS
+        cookies = request.COOKIES
         return (
             request.method == "GET"
             and not request.path.startswith("/admin/")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and settings.SESSION_COOKIE_NAME not in cookies
+            and getattr(settings, "MESSAGE_COOKIE_NAME", "messages") not in cookies
             and len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_STRING
         )
 
     @staticmethod
     def is_cacheable_response(response):
-        return response.status_code == 200 and not response.streaming and not response.cookies
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        cache_control = response.get("Cache-Control", "").lower()
+        if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+            return False  # a view's own refusal: a staff preview, a page for one visitor
+        vary = {value.strip().lower() for value in response.get("Vary", "").split(",") if value.strip()}
+        return vary <= IGNORED_VARY
 
     @staticmethod
-    def key(request):
-        page = f"{request.get_host()}|{request.get_full_path()}|{timezone.localdate()}|{content_version()}"
+    def used_csp_nonce(request):
+        """A page holding a CSP nonce must never be served twice: the nonce would be known in advance."""
+        return isinstance(getattr(request, "_csp_nonce", None), str)
+
+    @staticmethod
+    def key(request, version=None):
+        if version is None:
+            version = content_version()
+        page = (
+            f"{request.scheme}|{request.get_host()}|{request.get_full_path()}|{timezone.localdate()}"
+            f"|{version}"
+        )
         return "page:" + hashlib.sha256(page.encode()).hexdigest()
+
+
+class CachedPageWSGIHandler(WSGIHandler):
+    """Django's WSGI handler with the page cache's hit path in front (normandy_ep/wsgi.py).
+
+    A hit costs what it must: the same request checks and key as the middleware (host validated, scheme, path,
+    date, content version read from the database), one cache read, and the stored status, headers and body
+    handed to the server. No request signals, middleware, view or response object. Anything else (a miss, a
+    request the cache never serves, a host Django refuses, an error while looking up) goes to Django's full
+    handler, whose middleware then stores the page."""
+
+    def __call__(self, environ, start_response):
+        stored = self.stored_page(environ)
+        if stored is None:
+            return super().__call__(environ, start_response)
+        status, headers, body = stored
+        start_response(f"{status} {responses[status]}", list(headers.items()))
+        return [body]
+
+    def stored_page(self, environ):
+        request = self.request_class(environ)
+        if not PublicPageCacheMiddleware.is_cacheable_request(request):
+            return None
+        # What Django does for its database connections when a request starts (request_started): drop those
+        # past CONN_MAX_AGE or broken by an error, before the content version is read.
+        close_old_connections()
+        try:
+            key = PublicPageCacheMiddleware.key(request, content_version_on_open_connection())
+        except Exception:
+            return None  # DisallowedHost, a database error…: Django's handler answers and logs it
+        stored = pages.get(key)
+        if stored is None:
+            environ[MISSED_KEY] = key
+        return stored

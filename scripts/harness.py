@@ -33,6 +33,30 @@ from normandy_ep.settings.base import *  # noqa: F403
 STATIC_ROOT = {static_root!r}
 """
 
+# The bench's other reference: the same bytes and headers as each saved page, returned by a bare WSGI callable
+# (no Django at all) in the same gunicorn, at /bare/<page>. Every other address goes to the site.
+BARE_WSGI_MODULE = """\
+import json
+from pathlib import Path
+
+from normandy_ep.wsgi import application as site
+
+FOLDER = Path({folder!r})
+PAGES = {{}}
+for meta in FOLDER.glob("*.json"):
+    name = meta.stem
+    PAGES["/bare/" + name] = (json.loads(meta.read_text()), (FOLDER / (name + ".html")).read_bytes())
+
+
+def application(environ, start_response):
+    page = PAGES.get(environ.get("PATH_INFO"))
+    if page is None:
+        return site(environ, start_response)
+    headers, body = page
+    start_response("200 OK", [tuple(header) for header in headers])
+    return [body]
+"""
+
 # wrk calls done() once at the end: print its figures as one JSON line, exact percentiles in microseconds.
 WRK_DONE = """
 done = function(summary, latency, requests)
@@ -204,11 +228,19 @@ class Site:
             raise SystemExit(f"site_probe.py a échoué :\n{result.stdout}{result.stderr}")
         return json.loads(result.stdout.splitlines()[-1])
 
+    def serve_bare_pages(self, folder):
+        """Make gunicorn() also answer /bare/<page> with the bytes and headers saved in `folder` (by
+        site_probe.py pages) from a bare WSGI callable: the limit for a page served by Python here."""
+        (self.folder / "bare_wsgi.py").write_text(BARE_WSGI_MODULE.format(folder=str(folder)))
+        self.wsgi_module = "bare_wsgi"
+
+    wsgi_module = "normandy_ep.wsgi"
+
     @contextlib.contextmanager
     def gunicorn(self, port, workers=2):
         """gunicorn with `workers` sync workers on 127.0.0.1:port; yields the master's Popen."""
         log = self.folder / "gunicorn.log"
-        command = [GUNICORN, "normandy_ep.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
+        command = [GUNICORN, self.wsgi_module, "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
         with open(log, "ab") as log_file:
             master = subprocess.Popen(
                 [*command, "--error-logfile", "-"], cwd=ROOT, env=self.env, stdout=log_file, stderr=log_file

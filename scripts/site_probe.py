@@ -1,6 +1,7 @@
 """Questions asked inside a throwaway site (scripts/harness.py runs this file with the site's settings).
 
-    site_probe.py pages FOLDER HOST name=path…   save each page's HTML as FOLDER/name.html; count its queries
+    site_probe.py pages FOLDER HOST name=path…   save each page's HTML as FOLDER/name.html and its headers as
+                                                 FOLDER/name.json; count its queries
     site_probe.py school-urls N                  addresses of up to N published schools
 
 Prints one JSON line. Pages are fetched with Django's test client against the same database as gunicorn;
@@ -39,6 +40,7 @@ def capture_pages(folder, host, pages):
         with CaptureQueriesContext(connection) as cached:
             client.get(path)
         (folder / f"{name}.html").write_bytes(response.content)
+        (folder / f"{name}.json").write_text(json.dumps(list(response.items())))
         # Counted now: the next requests reset Django's query log, which the contexts above only point into.
         queries, queries_cached = len(built), len(cached)
         build_times = []

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from schools.editors import EDITOR_GROUP_NAME
 from schools.history import record_current_state
 from schools.management.commands.load_directory import CONTENT_FIXTURES, GAZETTEER_FIXTURES
+from tests.redis_server import REDIS_SERVER, TEST_REDIS_URL, RedisServer
 
 
 @pytest.fixture(scope="session")
@@ -19,6 +20,34 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def empty_page_cache():
     """Cached pages are keyed by a content version that restarts with each test's rolled-back database."""
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A real Redis for the cache tests: CI's (TEST_REDIS_URL, set by .ci/run), else one started for this test
+    session on a free loopback port; skipped only when neither exists."""
+    if TEST_REDIS_URL:
+        yield TEST_REDIS_URL
+        return
+    if not REDIS_SERVER:
+        pytest.skip("redis-server est absent (apt-get install redis-server ; .ci/run l'installe)")
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+def redis_caches(url):
+    """CACHES naming a Redis server, as production's settings do with DJANGO_CACHE_URL."""
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 
 
 @pytest.fixture

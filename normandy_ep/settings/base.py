@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cached page is answered with the headers the whole stack below gave it (see schools/cache.py).
+    "schools.cache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so that static files get these headers too.
     "csp.middleware.CSPMiddleware",
@@ -78,7 +80,6 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "schools.cache.PublicPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): logged in with the second factor
@@ -118,12 +119,14 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Public pages are cached for anonymous visitors (see schools/cache.py). Local memory serves one process;
-# several web processes share Redis: DJANGO_CACHE_URL=redis://host:6379/0.
+# several web processes share Redis: DJANGO_CACHE_URL=redis://host:6379/0. A Redis that stops answering costs
+# each request at most these timeouts, then none for a while: pages are built from the database meanwhile.
 if os.environ.get("DJANGO_CACHE_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["DJANGO_CACHE_URL"],
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:

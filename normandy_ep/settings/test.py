@@ -10,6 +10,9 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 from .base import *  # noqa: F403
 
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# Never a cache a developer configured (DJANGO_CACHE_URL): each test process its own local memory. Tests that
+# need a real Redis start their own or use CI's (tests/redis_server.py) and say so in their settings.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 # Serve static files from the apps' folders without collectstatic, as in development.

@@ -94,6 +94,14 @@ def page_paths():
     return paths
 
 
+def pytest_collection_modifyitems(items):
+    """Every test of this folder drives Chromium: marked `browser`, which `pytest -m "not browser"` skips."""
+    folder = Path(__file__).parent
+    for item in items:
+        if folder in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium: never `playwright install`, which downloads a browser."""

@@ -1,19 +1,59 @@
-"""Public pages are cached for anonymous visitors, and any content change shows on the next request."""
+"""Public pages are cached for anonymous visitors, and any content change shows on the next request.
+
+Every test runs twice: with the local-memory cache of one process, and with a real Redis server (CI's, or one
+started for the session; see tests/redis_server.py), as production runs with several web processes.
+"""
 
 import datetime
+import io
 import json
+import sys
 from html import unescape
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import serializers
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import IntegrityError
+from django.core.signals import request_finished, request_started
+from django.db import IntegrityError, close_old_connections, connection
+from django.http import HttpResponse
+from django.test import RequestFactory
 from django.utils import timezone
 
-from schools.cache import content_version
+from schools import cache as page_cache
+from schools.cache import (
+    CachedPageWSGIHandler,
+    PublicPageCacheMiddleware,
+    content_version,
+    content_version_on_open_connection,
+)
 from schools.models import OpenDay, School
+from tests.conftest import redis_caches
 from tests.factories import make_school, make_testimonial_link, make_trade
+
+# What the security middleware and the rest of the stack add: a hit must carry each of them, unchanged.
+STACK_HEADERS = [
+    "Content-Type",
+    "Content-Length",
+    "Content-Language",
+    "Vary",
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Permissions-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Cross-Origin-Resource-Policy",
+]
+
+
+@pytest.fixture(autouse=True, params=["locmem", "redis"])
+def cache_backend(request, settings):
+    if request.param == "redis":
+        settings.CACHES = redis_caches(request.getfixturevalue("redis_url"))
+    cache.clear()
+    return request.param
 
 
 def serialize_by_natural_keys(objects):
@@ -29,6 +69,122 @@ def text(response):
 @pytest.fixture
 def school(db):
     return make_school(name="L'Usin'Eure", commune="Évreux")
+
+
+def pages_of(school):
+    """The kinds of page the cache must serve fast: home, list, filtered list, school page."""
+    trade = school.trades.get()
+    return ["/", "/ecoles/", f"/ecoles/?metier={trade.slug}&departement=27", school.get_absolute_url()]
+
+
+@pytest.fixture(scope="module")
+def wsgi():
+    """The production WSGI handler (normandy_ep/wsgi.py), called as gunicorn calls it."""
+    return CachedPageWSGIHandler()
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_transaction(monkeypatch):
+    """As Django's test client does for request_started: the test's open transaction is not a stale
+    connection to close."""
+    monkeypatch.setattr(page_cache, "close_old_connections", lambda: None)
+
+
+def wsgi_get(handler, path, **headers):
+    """(status line, header list, body) of a GET through `handler`, with HTTP_* environ `headers`."""
+    path_info, _, query = path.partition("?")
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path_info,
+        "QUERY_STRING": query,
+        "SCRIPT_NAME": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "testserver",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": sys.stderr,
+        **headers,
+    }
+    answer = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        answer.update(status=status, headers=response_headers)
+
+    # As Django's test client does: the test's open transaction is no stale connection to close.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        chunks = handler(environ, start_response)
+        try:
+            body = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return answer["status"], answer["headers"], body
+
+
+def test_a_hit_replays_the_status_headers_and_body_the_whole_stack_gave(
+    client, school, django_assert_num_queries
+):
+    for path in pages_of(school):
+        built = client.get(path)
+        with django_assert_num_queries(1):  # the content version: the page was not built again
+            replayed = client.get(path)
+        assert replayed.status_code == built.status_code == 200
+        assert list(replayed.items()) == list(built.items()), path
+        assert [header for header in STACK_HEADERS if header not in replayed] == []
+        assert replayed.content == built.content
+
+
+def test_the_production_handler_answers_a_hit_with_the_same_bytes_and_headers(
+    wsgi, school, django_assert_num_queries
+):
+    for path in pages_of(school):
+        built = wsgi_get(wsgi, path)
+        with django_assert_num_queries(1):
+            replayed = wsgi_get(wsgi, path)
+        assert replayed == built, path
+        assert built[0] == "200 OK"
+        names = {name for name, _ in replayed[1]}
+        assert [header for header in STACK_HEADERS if header not in names] == []
+
+
+def test_the_production_handler_shows_an_edit_on_the_next_request(wsgi, school):
+    assert b"L&#x27;Usin&#x27;Eure" in wsgi_get(wsgi, "/ecoles/")[2]
+    school.name = "L'Usin'Eure rénovée"
+    school.save()
+    assert "L&#x27;Usin&#x27;Eure rénovée".encode() in wsgi_get(wsgi, "/ecoles/")[2]
+
+
+def test_the_production_handler_never_answers_a_session_from_the_cache(wsgi, school, editor_client):
+    wsgi_get(wsgi, "/ecoles/")  # stored for anonymous visitors
+    School.objects.filter(pk=school.pk).update(name="Changé sans signal")  # no version bump
+    session = editor_client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    staff_page = wsgi_get(wsgi, "/ecoles/", HTTP_COOKIE=f"{django_settings.SESSION_COOKIE_NAME}={session}")
+    assert b"Chang\xc3\xa9 sans signal" in staff_page[2]
+    assert b"Chang\xc3\xa9 sans signal" not in wsgi_get(wsgi, "/ecoles/")[2]  # the stored page, untouched
+
+
+def test_the_production_handler_reads_the_same_content_version_through_the_driver(school):
+    connection.ensure_connection()
+    assert not connection.queries_logged  # else the driver's cursor is not the one used
+    before = content_version_on_open_connection()
+    assert before == content_version() > 0
+    school.save()
+    assert content_version_on_open_connection() == before + 1
+
+
+def test_a_page_stored_over_https_is_never_replayed_over_plain_http(client, school):
+    over_https = client.get("/ecoles/", secure=True)
+    assert over_https["Strict-Transport-Security"].startswith("max-age=")
+    over_http = client.get("/ecoles/")
+    assert "Strict-Transport-Security" not in over_http
 
 
 def test_a_cached_page_costs_one_query(client, school, django_assert_num_queries):
@@ -91,9 +247,11 @@ def test_past_open_days_vanish_at_midnight_even_from_the_cache(client, school, m
 
 
 def test_errors_and_junk_are_not_stored(client, school):
-    client.get("/ecoles/nexiste-pas/")
-    client.get("/ecoles/?q=" + "x" * 400)
-    assert not cache._cache  # local-memory backend: nothing was stored
+    for path in ["/ecoles/nexiste-pas/", "/ecoles/?q=" + "x" * 400]:
+        client.get(path)
+        assert cache.get(PublicPageCacheMiddleware.key(RequestFactory().get(path))) is None
+    client.get("/ecoles/")
+    assert cache.get(PublicPageCacheMiddleware.key(RequestFactory().get("/ecoles/"))) is not None
 
 
 def test_loading_fixtures_shows_on_the_next_request_with_one_bump(
@@ -127,3 +285,20 @@ def test_a_load_that_fails_still_leads_to_a_bump_at_the_next_one(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("loaddata", str(good), verbosity=0)
     assert content_version() == before + 1
+
+
+def test_pages_meant_for_one_visitor_are_never_stored():
+    """A staff preview says so with Cache-Control; a page varying on anything but the language or the
+    session cookie, or holding a CSP nonce, would be wrong for the next visitor."""
+
+    def stored(**headers):
+        return PublicPageCacheMiddleware.is_cacheable_response(HttpResponse("page", headers=headers))
+
+    assert stored() and stored(Vary="Accept-Language, Cookie")
+    assert not stored(**{"Cache-Control": "private"})
+    assert not stored(**{"Cache-Control": "no-store, max-age=0"})
+    assert not stored(Vary="User-Agent")
+    request = RequestFactory().get("/ecoles/")
+    assert not PublicPageCacheMiddleware.used_csp_nonce(request)
+    request._csp_nonce = "bm9uY2U="  # what django-csp sets once a template asked for the nonce
+    assert PublicPageCacheMiddleware.used_csp_nonce(request)
