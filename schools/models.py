@@ -127,8 +127,9 @@ class SchoolQuerySet(models.QuerySet):
         return queryset.order_by("distance_km", "name")
 
     def map_points(self, limit):
-        """Name, slug, commune and position of up to `limit` schools: all the map needs, in one query. No
-        order: the database picks the cheapest (ordered by name, a filtered list's map walked every school)."""
+        """Name, slug, commune and position of up to `limit` schools: all the map needs, in one query.
+        No order: the database picks the cheapest (ordered by name, a filtered list's map walked every
+        school)."""
         return self.order_by().values_list(
             "name",
             "slug",

@@ -228,8 +228,11 @@ def test_two_web_processes_share_redis_and_survive_its_outage(tmp_path):
             manage(env, "collectstatic", "--noinput", "-v", "0")
             password = secrets.token_urlsafe(16)
             code = (
-                "from django.contrib.auth.models import User; from schools.models import School; "
-                f"User.objects.create_superuser('admin', 'admin@example.org', {password!r}); "
+                # A regional staff member (superusers must first enrol a second factor in production).
+                "from django.contrib.auth.models import Group, User; from schools.models import School; "
+                f"user = User.objects.create_user('admin', 'admin@example.org', {password!r}, "
+                "is_staff=True); "
+                "user.groups.add(Group.objects.get(name='Rédaction')); "
                 "print(School.objects.get(slug='usineure').pk)"
             )
             school_pk = int(manage(env, "shell", "-c", code).split()[-1])
