@@ -10,3 +10,7 @@ os.environ.setdefault("DJANGO_SUPERUSERS_NEED_SECOND_FACTOR", "false")
 from .base import *  # noqa: F403
 
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+
+# Mail stays on this machine: each message is a file in sent-mail/ (git-ignored); `make run` says so.
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = BASE_DIR / "sent-mail"  # noqa: F405
