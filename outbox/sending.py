@@ -65,7 +65,10 @@ def queue_mail(to, subject, *, template=None, context=None, text=None, reply_to=
     if template is None:
         template, context = "outbox/text", {"text": text}
     context = {"subject": subject, **(context or {})}
+    now = timezone.now()
     message = Message.objects.create(
+        created_at=now,
+        next_attempt_at=now,
         recipients="\n".join(recipients),
         reply_to=reply_to,
         subject=subject,
