@@ -20,24 +20,37 @@ class Message(models.Model):
     reply_to = models.EmailField(
         "répondre à", blank=True, help_text="L'adresse qui reçoit la réponse, si ce n'est pas l'expéditeur."
     )
-    subject = models.CharField("objet", max_length=200)
+    subject = models.CharField("objet", max_length=200, help_text="Sur une seule ligne.")
     body_text = models.TextField("texte", help_text="Le message en texte brut, lu par tous les logiciels.")
     body_html = models.TextField(
         "version HTML", blank=True, help_text="Le même message en HTML simple, sans image ni lien de suivi."
     )
-    state = models.CharField("état", max_length=16, choices=State, default=State.WAITING)
+    state = models.CharField(
+        "état",
+        max_length=16,
+        choices=State,
+        default=State.WAITING,
+        help_text="Après trop d'échecs, un courriel est abandonné : l'action « Renvoyer » le remet en file.",
+    )
     attempts = models.PositiveSmallIntegerField(
         "essais", default=0, help_text="Nombre d'essais d'envoi qui ont échoué depuis le dernier renvoi."
     )
     last_error = models.CharField(
         "dernière erreur", max_length=200, blank=True, help_text="Ce que le serveur de courriel a répondu."
     )
-    created_at = models.DateTimeField("créé le", default=timezone.now)
+    created_at = models.DateTimeField("créé le", default=timezone.now, help_text="Mis en file d'attente le.")
     next_attempt_at = models.DateTimeField(
         "prochain essai", default=timezone.now, help_text="Pas d'essai avant cette date."
     )
-    last_attempt_at = models.DateTimeField("dernier essai", null=True, blank=True)
-    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+    last_attempt_at = models.DateTimeField(
+        "dernier essai", null=True, blank=True, help_text="Vide tant qu'aucun envoi n'a été tenté."
+    )
+    sent_at = models.DateTimeField(
+        "envoyé le",
+        null=True,
+        blank=True,
+        help_text="Remis au serveur de courriel, qui l'achemine. Supprimé 30 jours après.",
+    )
 
     objects = MessageQuerySet.as_manager()
 
