@@ -118,3 +118,12 @@ def test_development_keeps_mail_in_a_folder_of_the_project():
     assert result.stdout.strip().splitlines()[-1] == (
         f"django.core.mail.backends.filebased.EmailBackend {PROJECT / 'sent-mail'}"
     )
+
+
+def test_test_settings_never_reach_a_mail_server_a_developer_configured():
+    env = PRODUCTION_ENV | {"DJANGO_SETTINGS_MODULE": "normandy_ep.settings.test"}
+    code = "from django.conf import settings as s; print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT)"
+    result = manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    last_line = result.stdout.strip().splitlines()[-1]
+    assert last_line == "django.core.mail.backends.locmem.EmailBackend 127.0.0.1 9"
