@@ -6,6 +6,8 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "dev-only-insecure-key-never-use-in-p
 os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 os.environ.setdefault("DJANGO_SUPERUSERS_NEED_SECOND_FACTOR", "false")
+os.environ.setdefault("DJANGO_DEFAULT_FROM_EMAIL", "annuaire@localhost")
+os.environ.setdefault("DJANGO_STAFF_EMAILS", "equipe-regionale@localhost")
 
 from .base import *  # noqa: F403
 
