@@ -10,6 +10,7 @@ TEST_SETTINGS := DJANGO_SETTINGS_MODULE=normandy_ep.settings.test
 run: $(VENV)/.installed fonts
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_directory
+	@echo "Mail stays on this machine: each message the site sends is a file in $(CURDIR)/sent-mail/"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## test: install test tools, then lint, missing-migration check and the whole test suite (browser tests included)

@@ -1,4 +1,5 @@
 """The "Rédaction" group: regional staff who keep the directory's content right, without access to accounts.
+They also see the outbox (outbox/admin.py), read only.
 
 It is kept in step after every `migrate`, so the permissions of models added later reach it too.
 Staff accounts are made members in the admin (Utilisateurs → groupes) and need "statut équipe".
@@ -9,10 +10,12 @@ from django.db import DEFAULT_DB_ALIAS
 
 EDITOR_GROUP_NAME = "Rédaction"
 CONTENT_APPS = ("sources", "places", "programs", "funding", "schools")
+# The outbox, read only, and "renvoyer": staff see that a request left, and send again one that did not.
+OUTBOX_PERMISSIONS = ("view_message", "resend_message")
 
 
 def sync_editor_group(sender, apps=global_apps, using=DEFAULT_DB_ALIAS, **kwargs):
-    if sender.label not in CONTENT_APPS:
+    if sender.label not in (*CONTENT_APPS, "outbox"):
         return
     try:
         Group = apps.get_model("auth", "Group")
@@ -21,3 +24,8 @@ def sync_editor_group(sender, apps=global_apps, using=DEFAULT_DB_ALIAS, **kwargs
         return
     group, _ = Group.objects.using(using).get_or_create(name=EDITOR_GROUP_NAME)
     group.permissions.add(*Permission.objects.using(using).filter(content_type__app_label__in=CONTENT_APPS))
+    group.permissions.add(
+        *Permission.objects.using(using).filter(
+            content_type__app_label="outbox", codename__in=OUTBOX_PERMISSIONS
+        )
+    )

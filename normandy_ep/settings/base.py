@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -27,6 +28,17 @@ def env_bool(name, default=False):
 
 def env_list(name):
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def env_addresses(name):
+    """A comma-separated list of bare e-mail addresses (no "Name <address>"), each checked."""
+    addresses = env_list(name)
+    for address in addresses:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ImproperlyConfigured(f"{name} holds something that is not an e-mail address.") from None
+    return addresses
 
 
 try:
@@ -54,6 +66,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "core",
+    "outbox",
     "import_export",
     "sources",
     "places",
@@ -163,6 +176,37 @@ OTP_TOTP_ISSUER = "Écoles de production de Normandie"
 
 # Spreadsheets (schools/resources.py): an import runs in one transaction, so one refused row writes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+
+# Mail (outbox/, README "Mail"): every message is stored in the outbox first, then sent by SMTP right after
+# the commit and retried by `manage.py send_queued_mail`. Mail is configured once DJANGO_EMAIL_HOST is set;
+# then the site refuses to start without a sender address and the regional staff's addresses, rather than
+# send mail from an unknown sender or let requests for the staff go nowhere. Without a host, the site still
+# serves the directory and the outbox keeps every message waiting (`check --deploy` warns: outbox.W001).
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=True)  # STARTTLS: never a password in clear
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT") or (587 if EMAIL_USE_TLS else 25))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_TIMEOUT = 5  # seconds: the first try runs in the request that queued the message
+DEFAULT_FROM_EMAIL = (env_addresses("DJANGO_DEFAULT_FROM_EMAIL") or ["webmaster@localhost"])[0]
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+STAFF_EMAILS = env_addresses("DJANGO_STAFF_EMAILS")  # the regional staff, who receive what no school does
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    if not os.environ.get("DJANGO_DEFAULT_FROM_EMAIL"):
+        raise ImproperlyConfigured(
+            "DJANGO_EMAIL_HOST is set but DJANGO_DEFAULT_FROM_EMAIL is not: refusing to send mail "
+            "from an unknown sender."
+        )
+    if not STAFF_EMAILS:
+        raise ImproperlyConfigured(
+            "DJANGO_EMAIL_HOST is set but DJANGO_STAFF_EMAILS is not: mail for the regional staff "
+            "would go nowhere."
+        )
+else:
+    EMAIL_BACKEND = "outbox.backends.NotConfiguredBackend"  # keeps every message waiting in the outbox
+# Sent (and abandoned) messages are deleted after this: they may hold what a family wrote.
+OUTBOX_RETENTION = timedelta(days=30)
 
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]

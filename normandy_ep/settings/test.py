@@ -18,3 +18,12 @@ MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 # Serve static files from the apps' folders without collectstatic, as in development.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Tests never reach a mail server a developer may have configured: messages stay in memory
+# (django.core.mail.outbox). The SMTP tests point the SMTP backend at their own server on a loopback port.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_HOST = "127.0.0.1"
+EMAIL_PORT = 9  # discard: nothing listens here
+EMAIL_HOST_USER = EMAIL_HOST_PASSWORD = ""
+EMAIL_USE_TLS = False
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = "annuaire@ecoles.example.org"
+STAFF_EMAILS = ["equipe-regionale@example.org"]
