@@ -409,8 +409,15 @@ class School(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
+                # Both set or both empty, spelt out: with one of them NULL, the range test alone is unknown,
+                # which a CHECK lets through.
                 condition=models.Q(latitude__isnull=True, longitude__isnull=True)
-                | models.Q(latitude__range=(-90, 90), longitude__range=(-180, 180)),
+                | models.Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__range=(-90, 90),
+                    longitude__range=(-180, 180),
+                ),
                 name="school_coordinates_complete",
             ),
             models.CheckConstraint(
