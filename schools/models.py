@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from core.phones import PhoneNumberField
 from funding.enums import FundingKind
 from funding.models import FundingSource
+from places.enums import CommuneKind
 from places.geo import bounding_box, distance_km_expression
 from places.models import Commune
 from programs.models import Programme, Trade, TradeKeyword
@@ -218,7 +219,13 @@ class School(models.Model):
 
     # Where
     commune = models.ForeignKey(
-        Commune, verbose_name="commune", on_delete=models.PROTECT, related_name="schools"
+        Commune,
+        verbose_name="commune",
+        on_delete=models.PROTECT,
+        related_name="schools",
+        # A former commune (Tourlaville…) is a place people search from, not where a school is filed.
+        limit_choices_to={"kind": CommuneKind.COMMUNE},
+        help_text="La commune d'aujourd'hui (pour Tourlaville, Cherbourg-en-Cotentin).",
     )
     postcode = models.CharField(
         "code postal",

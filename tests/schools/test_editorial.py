@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.phones import display_phone, normalize_phone
+from places.models import Commune
 from schools import completeness
 from schools.cache import content_version
 from schools.models import OpenDay, School, SchoolTrade
@@ -468,3 +469,12 @@ class TestCleanInput:
         ]
         assert "2 journées portes ouvertes passées supprimées." in capsys.readouterr().out
         assert OpenDay.history.filter(history_type="-").count() == 2
+
+
+def test_a_school_is_filed_under_a_current_commune_not_a_former_one(db):
+    former = Commune.objects.get(name="Tourlaville")
+    school = make_school()
+    school.commune = former
+    with pytest.raises(ValidationError) as refused:
+        school.full_clean()
+    assert "commune" in refused.value.message_dict
