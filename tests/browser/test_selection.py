@@ -26,7 +26,7 @@ def test_a_counsellor_builds_shares_and_prints_a_selection(page, site):
     page.get_by_role("link", name="Ajouter d'autres écoles").click()
     expect(page.get_by_text("Votre sélection : 1 école.")).to_be_visible()
     page.get_by_label("Rechercher une école, une ville, un métier").fill("Metal Academy")
-    page.get_by_role("button", name="Afficher les écoles").click()  # the form carries the selection
+    page.get_by_role("button", name="Chercher").click()  # the form carries the selection
     page.get_by_role("link", name="Ajouter à une sélection : Metal Academy").click()
     entries = page.locator(".selection > li")
     expect(entries).to_have_count(2)
