@@ -42,16 +42,14 @@ bench: $(VENV)/.installed-test
 load: $(VENV)/.installed-test
 	$(BIN)/python scripts/load.py
 
-## backup / restore: the whole content of the database as a JSON file (BACKUP=path, default backup.json)
+## backup / restore: the whole content of the database as a JSON file (BACKUP=path, default backup.json);
+## restore refuses the development database unless RESTORE_OPTIONS=--base-de-developpement (see README)
 BACKUP ?= backup.json
 backup: $(VENV)/.installed
-	$(BIN)/python manage.py dumpdata --natural-foreign --natural-primary --exclude contenttypes \
-		--exclude auth.permission --exclude sessions --exclude axes --indent 1 --output $(BACKUP).partial
-	mv $(BACKUP).partial $(BACKUP)  # only a complete dump replaces the previous backup
+	$(BIN)/python manage.py backup $(BACKUP)
 
 restore: $(VENV)/.installed
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py loaddata $(BACKUP)
+	$(BIN)/python manage.py restore $(BACKUP) $(RESTORE_OPTIONS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -1,14 +1,12 @@
 """Data safety: a backup restores the very same content, and every migration runs both ways.
 
-`make backup` dumps the database with `dumpdata`; `make restore` migrates an empty database and loads the
-file. The options are read from the Makefile itself, so this test follows any change made there. Runs on
-SQLite, and on PostgreSQL when the suite runs there (CI runs it on both).
+`manage.py backup` dumps the database (core/management/commands/backup.py); `manage.py restore` migrates the
+database and loads the file (restore.py). Runs on SQLite, and on PostgreSQL when the suite runs there (CI runs
+it on both).
 """
 
 import json
 import os
-import re
-import shlex
 import subprocess
 import sys
 import urllib.parse
@@ -22,29 +20,22 @@ from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.management.commands.backup import EXCLUDED
+from outbox.sending import queue_mail
 from places.models import Commune
+from schools.cache import content_version
 from schools.editors import EDITOR_GROUP_NAME
-from schools.models import School
-
-
-def backup_options():
-    """The `dumpdata` options of `make backup` (without its --output): its first recipe line."""
-    makefile = (Path(settings.BASE_DIR) / "Makefile").read_text().replace("\\\n", " ")
-    recipe = re.search(r"^backup:.*\n\t(.*)$", makefile, re.MULTILINE).group(1)
-    words = shlex.split(recipe, comments=True)
-    options = words[words.index("dumpdata") + 1 :]
-    output = options.index("--output")
-    del options[output : output + 2]
-    return options
+from schools.models import ContentVersion, School
 
 
 def backed_up_models(include_auto_created=False):
-    """The models the backup holds: every installed model but those the Makefile excludes."""
-    options = backup_options()
-    excluded = {options[i + 1].lower() for i, option in enumerate(options) if option in {"--exclude", "-e"}}
+    """The models the backup holds: every installed model but those the backup command excludes."""
+    excluded = {label.lower() for label in EXCLUDED}
     return [
         model
         for model in apps.get_models(include_auto_created=include_auto_created)
@@ -87,12 +78,14 @@ def fresh_content_type_cache():
 
 @pytest.fixture
 def full_database(directory):
-    """The real directory, demo schools (drafts, open days, funding…), an editor and an admin log entry."""
+    """The real directory with its history, demo schools (drafts, open days, funding…), an editor with a
+    second factor, an admin log entry and a message in the outbox."""
     call_command(
         "generate_demo_data", "--schools", "12", "--seed", "5", "--yes-default-database", verbosity=0
     )
     editor = User.objects.create_user("redactrice", "redaction@example.org", "mot-de-passe-solide-42")
     editor.groups.add(Group.objects.get(name=EDITOR_GROUP_NAME))
+    TOTPDevice.objects.create(user=editor, name="Téléphone", confirmed=True)
     school = School.objects.get(slug="usineure")
     LogEntry.objects.create(
         user=editor,
@@ -102,10 +95,11 @@ def full_database(directory):
         action_flag=CHANGE,
         change_message="[]",
     )
+    queue_mail(["famille@example.org"], "Votre demande", text="Ce qu'une famille a écrit.")
 
 
 def empty_the_database():
-    """As `make restore` finds it on a new server after `migrate`: flush sends post_migrate like migrate does.
+    """As `manage.py restore` finds a new server's database: flush sends post_migrate like migrate does.
 
     PostgreSQL will not TRUNCATE tables with foreign key checks pending from this test's own inserts: run the
     checks now, then defer them again for loaddata."""
@@ -119,31 +113,186 @@ def empty_the_database():
 
 
 def test_backup_restored_into_an_empty_database_gives_the_same_content(
-    full_database, fresh_content_type_cache, tmp_path
+    full_database, fresh_content_type_cache, tmp_path, django_capture_on_commit_callbacks
 ):
     before = content_snapshot()
+    assert before[0]["schools.HistoricalSchool"] > 0 and before[0]["otp_totp.TOTPDevice"] == 1
     backup = tmp_path / "backup.json"
-    call_command("dumpdata", *backup_options(), "--output", str(backup), verbosity=0)
+    call_command("backup", str(backup), verbosity=0)
+    assert "Ce qu'une famille a écrit" not in backup.read_text()  # the outbox stays out
 
     empty_the_database()
     assert not School.objects.exists() and not Commune.objects.exists() and not User.objects.exists()
-    call_command("loaddata", str(backup), verbosity=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("restore", str(backup), verbosity=0)
 
     after_counts, after_objects = content_snapshot()
     assert after_counts == before[0]
     for label, objects in before[1].items():
         assert after_objects[label] == objects, f"{label} differs after the restore"
     assert after_counts["schools.School"] == 22 and after_counts["places.Commune"] == 2644 + 646
+    assert User.objects.get(username="redactrice").check_password("mot-de-passe-solide-42")
 
     # Natural keys: restoring the same file again changes nothing.
-    call_command("loaddata", str(backup), verbosity=0)
+    call_command("restore", str(backup), verbosity=0)
     assert content_snapshot() == (after_counts, after_objects)
+
+
+def test_a_restore_bumps_the_content_version_the_database_has_once(
+    directory, tmp_path, django_capture_on_commit_callbacks
+):
+    """The version is not in the file: restoring an older backup never brings back an older number, under
+    which pages may still be cached."""
+    backup = tmp_path / "backup.json"
+    call_command("backup", str(backup), verbosity=0)
+    ContentVersion.objects.update(number=500)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("restore", str(backup), verbosity=0)
+    assert content_version() == 501
+
+
+def test_a_failed_backup_never_replaces_the_previous_one(directory, tmp_path, monkeypatch):
+    backup = tmp_path / "backup.json"
+    backup.write_text("la sauvegarde d'hier")
+    written = []
+
+    def full_disk(self):
+        """Every object is in the partial file when the disk fills up: only its closing bracket is missing.
+        (Failing in the middle would leave PostgreSQL's server-side cursor to a later test.)"""
+        self.stream.flush()
+        written.append(os.path.getsize(self.stream.name))
+        raise OSError(28, "Plus de place sur le disque")
+
+    monkeypatch.setattr(serializers.json.Serializer, "end_serialization", full_disk)
+    with pytest.raises(CommandError, match="rien n'a été remplacé") as failure:
+        call_command("backup", str(backup), verbosity=0)
+    assert "Plus de place sur le disque" in str(failure.value)
+    assert written[0] > 1_000_000 and backup.read_text() == "la sauvegarde d'hier"
+    assert list(tmp_path.iterdir()) == [backup]  # the partial file, password hashes and all, is gone
 
 
 def test_backup_leaves_out_only_what_migrate_rebuilds_or_what_does_not_last(db):
     kept = {model._meta.label for model in backed_up_models()}
-    assert {"schools.School", "places.Commune", "auth.User", "auth.Group", "admin.LogEntry"} <= kept
-    assert not kept & {"contenttypes.ContentType", "auth.Permission", "sessions.Session"}
+    assert {
+        "schools.School",
+        "schools.HistoricalSchool",
+        "places.Commune",
+        "auth.User",
+        "auth.Group",
+        "admin.LogEntry",
+        "otp_totp.TOTPDevice",
+    } <= kept
+    assert not kept & {
+        "contenttypes.ContentType",
+        "auth.Permission",
+        "sessions.Session",
+        "axes.AccessAttempt",
+        "axes.AccessLog",
+        "outbox.Message",
+        "schools.ContentVersion",
+    }
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "n'existe pas"),
+        ("", "n'est pas du JSON valide (ligne 1, colonne 1)"),
+        ('[{"model": "schools.school", "fields": {"na', "n'est pas du JSON valide"),
+        ('{"schools": []}', "n'a pas la forme d'une sauvegarde"),
+        ('[{"model": "schools.school"}]', "n'a pas la forme d'une sauvegarde"),
+        ("[]", "ne contient aucun objet"),
+        (b"\xff\xfe[]", "n'est pas du texte UTF-8"),
+    ],
+)
+def test_a_bad_file_is_refused_before_anything_is_written(directory, tmp_path, content, message):
+    backup = tmp_path / "backup.json"
+    if isinstance(content, bytes):
+        backup.write_bytes(content)
+    elif content is not None:
+        backup.write_text(content)
+    before = content_snapshot()
+    with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        call_command("restore", str(backup), verbosity=0)
+    assert content_snapshot() == before
+
+
+def test_a_file_that_fails_halfway_restores_nothing(directory, tmp_path):
+    backup = tmp_path / "backup.json"
+    call_command("backup", str(backup), verbosity=0)
+    objects = json.loads(backup.read_text())
+    school = next(item for item in objects if item["model"] == "schools.school")
+    school["fields"]["name"] = "Renommée par la sauvegarde"
+    objects.append({"model": "schools.school", "fields": {**school["fields"], "slug": "ailleurs"}})
+    objects[-1]["fields"]["commune"] = ["00000"]  # no such commune: the load fails after the rename
+    backup.write_text(json.dumps(objects))
+    with pytest.raises(CommandError, match="n'a rien chargé"):
+        call_command("restore", str(backup), verbosity=0)
+    assert not School.objects.filter(name="Renommée par la sauvegarde").exists()
+
+
+def test_the_development_database_is_refused_unless_named(directory, tmp_path, settings, monkeypatch):
+    """In this process the test database stands for the development one; the next test runs the real case."""
+    if connection.vendor != "sqlite":
+        pytest.skip("la base de développement est un fichier SQLite")
+    backup = tmp_path / "backup.json"
+    call_command("backup", str(backup), verbosity=0)
+    School.objects.filter(slug="usineure").update(name="Changée depuis la sauvegarde")
+    settings.DEVELOPMENT_DATABASE = connection.settings_dict["NAME"]
+    with pytest.raises(CommandError, match="Refusé : la restauration irait dans la base de développement"):
+        call_command("restore", str(backup), verbosity=0)
+    assert School.objects.get(slug="usineure").name == "Changée depuis la sauvegarde"
+    call_command("restore", str(backup), "--base-de-developpement", verbosity=0)
+    assert School.objects.get(slug="usineure").name != "Changée depuis la sauvegarde"
+
+
+def manage(*args, **environ):
+    """`manage.py` in a child process with only these variables (and PATH): its exit code and stderr."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={"PATH": os.environ["PATH"], **environ},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return result.returncode, result.stderr
+
+
+@pytest.mark.parametrize("settings_module", ["normandy_ep.settings.base", "normandy_ep.settings.dev"])
+def test_without_database_url_restore_refuses_and_says_how_to_reach_production(tmp_path, settings_module):
+    """The real case: production settings, or the default ones, with DATABASE_URL forgotten. The file named
+    does not exist, so that even a broken refusal could not write into the development database."""
+    development = Path(settings.DEVELOPMENT_DATABASE)
+    before = development.stat().st_mtime_ns if development.exists() else None
+    code, stderr = manage(
+        "restore",
+        str(tmp_path / "sauvegarde.json"),
+        DJANGO_SETTINGS_MODULE=settings_module,
+        DJANGO_SECRET_KEY="une-clé-pour-ce-test",
+    )
+    assert code == 1
+    assert "Refusé : la restauration irait dans la base de développement" in stderr
+    assert "DJANGO_SETTINGS_MODULE=normandy_ep.settings.base DATABASE_URL=postgres://" in stderr
+    assert "--base-de-developpement" in stderr
+    assert "Traceback" not in stderr
+    assert (development.stat().st_mtime_ns if development.exists() else None) == before
+
+
+def test_an_expected_error_exits_non_zero_with_a_message_and_no_traceback(tmp_path):
+    broken = tmp_path / "sauvegarde.json"
+    broken.write_text('[{"model": "schools.school", "fields": {"na')
+    environ = {
+        "DJANGO_SETTINGS_MODULE": "normandy_ep.settings.test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'jamais-creee.sqlite3'}",
+    }
+    code, stderr = manage("restore", str(broken), **environ)
+    assert (code, "Traceback" in stderr) == (1, False)
+    assert "n'est pas du JSON valide" in stderr
+    code, stderr = manage("backup", str(tmp_path / "pas-de-dossier" / "sauvegarde.json"), **environ)
+    assert (code, "Traceback" in stderr) == (1, False)
+    assert "n'existe pas" in stderr
+    assert not (tmp_path / "jamais-creee.sqlite3").exists()
 
 
 def test_no_model_change_lacks_its_migration(db):

@@ -121,10 +121,13 @@ TEMPLATES = [
     },
 ]
 
+# Without DATABASE_URL, any settings use the development database, a SQLite file in the project folder;
+# `manage.py restore` refuses it unless told (core/management/commands/restore.py).
+DEVELOPMENT_DATABASE = BASE_DIR / "db.sqlite3"
 DATABASES = {
     "default": dj_database_url.config(
         env="DATABASE_URL",
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        default=f"sqlite:///{DEVELOPMENT_DATABASE}",
         conn_max_age=60,
         conn_health_checks=True,
     )
