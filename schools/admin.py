@@ -55,9 +55,12 @@ class OpenDayInline(ContentInline):
     extra = 0
 
 
-class TestimonialLinkInline(ContentInline):
+class TestimonialLinkInline(admin.StackedInline):
+    """Stacked, like the fundings: title, address, kind, publisher and date side by side overflowed."""
+
     model = TestimonialLink
     extra = 0
+    formfield_overrides = CLEAN_INPUT
 
 
 class SchoolSourceInline(AtLeastOneInline):
