@@ -10,15 +10,15 @@ from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from schools.models import School
-from tests.browser.conftest import EDITOR_PASSWORD, EDITOR_USERNAME
+from tests.browser.conftest import EDITOR_PASSWORD, EDITOR_USERNAME, SECOND_FACTOR_USERNAME
 from tests.browser.test_content_security_policy import assert_nothing_blocked, watched  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.parametrize("screen", ["desktop"], indirect=True)]
 
 
-def log_in(page):
+def log_in(page, username=EDITOR_USERNAME):
     page.goto("/admin/login/")
-    page.get_by_label("Nom d’utilisateur").fill(EDITOR_USERNAME)
+    page.get_by_label("Nom d’utilisateur").fill(username)
     page.get_by_label("Mot de passe").fill(EDITOR_PASSWORD)
     page.get_by_role("button", name="Connexion").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Contenu de l'annuaire")
@@ -61,7 +61,7 @@ def test_an_editor_exports_edits_previews_and_imports_the_schools(watched, tmp_p
 
 
 def test_an_editor_turns_on_the_second_factor(watched, tmp_path):  # noqa: F811
-    log_in(watched)
+    log_in(watched, SECOND_FACTOR_USERNAME)
     watched.get_by_role("link", name="Second facteur").click()
     watched.get_by_role("link", name="Activer le second facteur").click()
     expect(

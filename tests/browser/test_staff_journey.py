@@ -93,3 +93,9 @@ def test_regional_staff_fill_a_gap_verify_undo_and_preview(page, new_context, sc
     expect(page.get_by_text("Brouillon : non visible du public.")).to_be_visible()
     shot(page, "5-apercu-brouillon")
     assert visitor.goto(school.get_absolute_url()).status == 404
+
+    # Published again, as the other browser tests expect (on PostgreSQL the browser's edits outlive a test).
+    page.goto(f"/admin/schools/school/{school.pk}/change/")
+    page.get_by_label("Statut").select_option(label="Publiée")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    assert visitor.goto(school.get_absolute_url()).status == 200

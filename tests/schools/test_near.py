@@ -87,7 +87,8 @@ def test_postcode_shared_by_several_communes_searches_around_them_and_offers_a_c
 
 
 def test_a_name_shared_by_several_communes_offers_the_choices(client, directory):
-    homonyms = Commune.objects.values("search_name").order_by().annotate(n=Count("id"))
+    # Two communes of today with one name (a former commune named like the commune it joined is not a choice).
+    homonyms = Commune.objects.current().values("search_name").order_by("search_name").annotate(n=Count("id"))
     name = next(row["search_name"] for row in homonyms if row["n"] > 1)
     response = client.get(LIST_URL, {"pres_de": name})
     assert response.status_code == 200
