@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "programs",
     "funding",
     "schools",
+    "contact",
     "security",
     "opendata",
     "discovery",
