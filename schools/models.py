@@ -651,9 +651,10 @@ class SchoolFundingQuerySet(models.QuerySet):
     def for_school_page(self):
         return self.select_related("funding_source", "source")
 
-    def for_funding_source_page(self, funding_source):
+    def for_funding_source_page(self):
+        """Called on a funder's `fundings`: the published schools it funds, by name."""
         return (
-            self.filter(funding_source=funding_source, school__status=Status.PUBLISHED)
+            self.filter(school__status=Status.PUBLISHED)
             .select_related("school__commune", "source")
             .order_by("school__name")
         )
