@@ -4,8 +4,8 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from core.cache import PAGE_TIMEOUT, content_version
 from discovery.share_image import draw_share_image
-from schools.cache import PAGE_TIMEOUT, content_version
 from schools.models import School
 
 # Kept out of search engines: the admin. Everything else is public; /selection/ pages say which address is

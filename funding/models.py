@@ -2,8 +2,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.enums import Status
 from funding.enums import FundingKind
-from schools.enums import Status
 from sources.models import Source
 
 

@@ -1,7 +1,6 @@
 from django.views.generic import DetailView, ListView
 
 from funding.models import FundingSource
-from schools.models import SchoolFunding
 
 
 class FundingSourceListView(ListView):
@@ -16,6 +15,4 @@ class FundingSourceDetailView(DetailView):
     context_object_name = "funding_source"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            fundings=SchoolFunding.objects.for_funding_source_page(self.object), **kwargs
-        )
+        return super().get_context_data(fundings=self.object.fundings.for_funding_source_page(), **kwargs)

@@ -7,7 +7,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "normandy_ep.settings.base")
 
 django.setup(set_prefix=False)  # as django.core.wsgi.get_wsgi_application() does
 
-from schools.cache import CachedPageWSGIHandler  # noqa: E402  (needs the apps loaded)
+from core.cache import CachedPageWSGIHandler  # noqa: E402  (needs the apps loaded)
 
-# Django's handler, with cached public pages answered in front of it (see schools/cache.py).
+# Django's handler, with cached public pages answered in front of it (see core/cache.py).
 application = CachedPageWSGIHandler()

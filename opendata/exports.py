@@ -2,7 +2,7 @@
 iCalendar. The /donnees/ page documents FIELDS, so the page and the files cannot disagree.
 
 Only published schools are written (School.objects.for_open_data()). Every file is built from the same
-rows, in a fixed number of queries, and cached whole like the pages (schools/cache.py).
+rows, in a fixed number of queries, and cached whole like the pages (core/cache.py).
 """
 
 import csv

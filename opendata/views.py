@@ -4,8 +4,8 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.enums import Status
 from opendata import exports
-from schools.enums import Status
 from schools.models import OpenDay, School
 from sources.models import Source
 

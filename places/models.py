@@ -1,7 +1,7 @@
 from django.db import models
 
+from core.search import unaccent
 from places.enums import CommuneKind, Departement
-from schools.search import unaccent
 
 ABBREVIATIONS = {"st": "saint", "ste": "sainte"}  # "St-Lô", "Ste-Mère-Église"
 

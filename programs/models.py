@@ -4,9 +4,9 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.enums import Status
+from core.search import search_terms
 from programs.enums import Level, ProgrammeKind, TradeIcon
-from schools.enums import Status
-from schools.search import search_terms
 from sources.models import Source
 
 

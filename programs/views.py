@@ -1,7 +1,6 @@
 from django.views.generic import DetailView, ListView
 
 from programs.models import Programme, Trade
-from schools.models import School
 
 
 class TradeListView(ListView):
@@ -17,7 +16,7 @@ class TradeDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            schools=School.objects.for_list().teaching(self.object.slug),
+            schools=self.object.schools.for_list(),
             programmes=self.object.programmes.all(),
             **kwargs,
         )
@@ -35,6 +34,4 @@ class ProgrammeDetailView(DetailView):
     context_object_name = "programme"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            schools=School.objects.for_list().offering(self.object.slug), **kwargs
-        )
+        return super().get_context_data(schools=self.object.schools.for_list(), **kwargs)

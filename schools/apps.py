@@ -7,9 +7,7 @@ class SchoolsConfig(AppConfig):
     verbose_name = "Écoles"
 
     def ready(self):
-        from schools.cache import connect_invalidation
         from schools.editors import sync_editor_group
 
         # After every migrate, so that permissions of models added later reach the group too.
         post_migrate.connect(sync_editor_group, dispatch_uid="schools.sync_editor_group")
-        connect_invalidation()

@@ -6,16 +6,16 @@ Staff accounts are made members in the admin (Utilisateurs → groupes) and need
 """
 
 from django.apps import apps as global_apps
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 
 EDITOR_GROUP_NAME = "Rédaction"
-CONTENT_APPS = ("sources", "places", "programs", "funding", "schools")
 # The outbox, read only, and "renvoyer": staff see that a request left, and send again one that did not.
 OUTBOX_PERMISSIONS = ("view_message", "resend_message")
 
 
 def sync_editor_group(sender, apps=global_apps, using=DEFAULT_DB_ALIAS, **kwargs):
-    if sender.label not in (*CONTENT_APPS, "outbox"):
+    if sender.label not in (*settings.CONTENT_APPS, "outbox"):
         return
     try:
         Group = apps.get_model("auth", "Group")
@@ -23,7 +23,9 @@ def sync_editor_group(sender, apps=global_apps, using=DEFAULT_DB_ALIAS, **kwargs
     except LookupError:  # a state without auth, e.g. after `migrate <app> zero`: as Django's own handlers do
         return
     group, _ = Group.objects.using(using).get_or_create(name=EDITOR_GROUP_NAME)
-    group.permissions.add(*Permission.objects.using(using).filter(content_type__app_label__in=CONTENT_APPS))
+    group.permissions.add(
+        *Permission.objects.using(using).filter(content_type__app_label__in=settings.CONTENT_APPS)
+    )
     group.permissions.add(
         *Permission.objects.using(using).filter(
             content_type__app_label="outbox", codename__in=OUTBOX_PERMISSIONS

@@ -4,9 +4,8 @@ deleted school with its links, and the first record of content loaded without on
 import datetime
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models, transaction
-
-from schools.editors import CONTENT_APPS
 
 # Django deletes a school's rows (trades, open days…) just before the school itself, in one transaction.
 CASCADE_WINDOW = datetime.timedelta(seconds=5)
@@ -16,7 +15,7 @@ def tracked_models():
     """Every content model that keeps a history, in a stable order."""
     return [
         model
-        for label in CONTENT_APPS
+        for label in settings.CONTENT_APPS
         for model in apps.get_app_config(label).get_models()
         if hasattr(model, "history") and not hasattr(model, "instance_type")
     ]

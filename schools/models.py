@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.enums import Status
 from core.phones import PhoneNumberField
+from core.search import FULL_TEXT_CONFIG, search_terms
 from funding.enums import FundingKind
 from funding.models import FundingSource
 from places.enums import CommuneKind
@@ -19,8 +21,7 @@ from places.geo import bounding_box, distance_km_expression
 from places.models import Commune
 from programs.models import Programme, Trade, TradeKeyword
 from schools import photos
-from schools.enums import AmountBasis, CoordinatesPrecision, Cost, LinkKind, Status, YesNoUnknown
-from schools.search import FULL_TEXT_CONFIG, search_terms
+from schools.enums import AmountBasis, CoordinatesPrecision, Cost, LinkKind, YesNoUnknown
 from sources.models import Source
 
 
@@ -650,9 +651,10 @@ class SchoolFundingQuerySet(models.QuerySet):
     def for_school_page(self):
         return self.select_related("funding_source", "source")
 
-    def for_funding_source_page(self, funding_source):
+    def for_funding_source_page(self):
+        """Called on a funder's `fundings`: the published schools it funds, by name."""
         return (
-            self.filter(funding_source=funding_source, school__status=Status.PUBLISHED)
+            self.filter(school__status=Status.PUBLISHED)
             .select_related("school__commune", "source")
             .order_by("school__name")
         )
@@ -802,20 +804,3 @@ class OpenDay(models.Model):
             raise ValidationError({"date": "Cette date est passée : indiquez une journée à venir."})
         if self.start_time and self.end_time and self.start_time >= self.end_time:
             raise ValidationError({"end_time": "L'heure de fin doit suivre l'heure de début."})
-
-
-class ContentVersion(models.Model):
-    """A counter bumped by every change to the directory's content (see schools/cache.py).
-
-    Cached public pages are keyed by it, so an edit shows on the next request in every web process,
-    even with a cache local to each process."""
-
-    number = models.PositiveBigIntegerField("numéro", default=0)
-
-    class Meta:
-        verbose_name = "version du contenu"
-        verbose_name_plural = "versions du contenu"
-        ordering = ["pk"]
-
-    def __str__(self):
-        return str(self.number)

@@ -25,12 +25,12 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm, ImportForm
 
+from core.cache import bump_once_on_commit
 from core.phones import display_phone, normalize_phone
+from core.search import unaccent
 from places.models import Commune
 from programs.models import Programme, Trade
-from schools.cache import bump_once_on_commit
 from schools.models import OpenDay, School
-from schools.search import unaccent
 from sources.models import Source
 
 MAX_FILE_SIZE = 2 * 1024 * 1024  # 2 Mo: the whole directory takes a few dozen kilobytes

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 
 from django.db.models import Value
 
+from core.search import STOP_WORDS
 from places.enums import Departement
 from places.lookup import place_names_among
 from places.models import normalize_place_name
 from programs.models import Trade, TradeKeyword
-from schools.search import STOP_WORDS
 
 LONGEST_PHRASE = 6  # words: "Saint-Germain-de-la-Campagne" and "conducteur de machines" fit
 MAX_WORDS = 30  # what a 100-character box holds, and a bound on the phrases tried

@@ -1,16 +1,18 @@
 """Every admin changelist costs a fixed number of queries, whatever the number of schools."""
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from schools.editors import CONTENT_APPS
 from tests.factories import make_directory, make_school, make_school_funding, make_testimonial_link
 
 CHANGELISTS = sorted(
-    model._meta.label_lower for model in admin.site._registry if model._meta.app_label in CONTENT_APPS
+    model._meta.label_lower
+    for model in admin.site._registry
+    if model._meta.app_label in settings.CONTENT_APPS
 )
 
 

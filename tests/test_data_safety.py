@@ -25,12 +25,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.cache import content_version
 from core.management.commands.backup import EXCLUDED
+from core.models import ContentVersion
 from outbox.sending import queue_mail
 from places.models import Commune
-from schools.cache import content_version
 from schools.editors import EDITOR_GROUP_NAME
-from schools.models import ContentVersion, School
+from schools.models import School
 
 
 def backed_up_models(include_auto_created=False):
@@ -151,6 +152,26 @@ def test_a_restore_bumps_the_content_version_the_database_has_once(
     assert content_version() == 501
 
 
+def test_a_backup_written_before_the_content_version_moved_to_core_restores(directory, tmp_path):
+    """Until schools migration 0012 the counter was schools.ContentVersion, and the "Rédaction" group held its
+    permissions: a new database has none, so the restore leaves them out (and the file as it is)."""
+    backup = tmp_path / "backup.json"
+    call_command("backup", str(backup), verbosity=0)
+    objects = json.loads(backup.read_text())
+    group = next(item for item in objects if item["model"] == "auth.group")
+    kept = list(group["fields"]["permissions"])
+    group["fields"]["permissions"] += [
+        [f"{action}_contentversion", "schools", "contentversion"] for action in ("add", "view")
+    ]
+    backup.write_text(json.dumps(objects))
+    written = backup.read_text()
+
+    call_command("restore", str(backup), verbosity=0)
+    restored = Group.objects.get(name=group["fields"]["name"]).permissions.all()
+    assert sorted(permission.natural_key() for permission in restored) == sorted(map(tuple, kept))
+    assert backup.read_text() == written
+
+
 def test_a_failed_backup_never_replaces_the_previous_one(directory, tmp_path, monkeypatch):
     backup = tmp_path / "backup.json"
     backup.write_text("la sauvegarde d'hier")
@@ -189,7 +210,7 @@ def test_backup_leaves_out_only_what_migrate_rebuilds_or_what_does_not_last(db):
         "axes.AccessAttempt",
         "axes.AccessLog",
         "outbox.Message",
-        "schools.ContentVersion",
+        "core.ContentVersion",
     }
 
 

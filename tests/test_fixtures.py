@@ -3,11 +3,11 @@
 from html import unescape
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 
 from funding.models import FundingSource
 from programs.models import Programme
-from schools.editors import CONTENT_APPS
 from schools.management.commands.load_directory import CONTENT_FIXTURES
 from schools.models import School, SchoolFunding
 from sources.models import KeyFigure
@@ -37,7 +37,9 @@ FSE_2026_SCHOOLS = {
 
 def row_counts():
     models = [
-        m for label in CONTENT_APPS for m in apps.get_app_config(label).get_models(include_auto_created=True)
+        m
+        for label in settings.CONTENT_APPS
+        for m in apps.get_app_config(label).get_models(include_auto_created=True)
     ]
     return {model._meta.label: model._default_manager.count() for model in models}
 
@@ -66,7 +68,7 @@ def test_every_fact_bearing_object_cites_a_source(directory):
 
 
 def test_every_object_passes_validation(directory):
-    for label in CONTENT_APPS:
+    for label in settings.CONTENT_APPS:
         for model in apps.get_app_config(label).get_models():
             if hasattr(model, "instance_type"):  # history records are written by edits, not fixtures
                 continue

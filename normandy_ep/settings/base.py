@@ -82,10 +82,14 @@ INSTALLED_APPS = [
     "django_otp",
     "security.apps.TOTPConfig",  # django_otp.plugins.otp_totp, named in French
 ]
+# The apps that hold the directory's content: any change to their models shows on the public pages at the next
+# request (core/cache.py bumps the content version), the "Rédaction" group may edit them (schools/editors.py)
+# and their history makes the site-wide journal (schools/history.py).
+CONTENT_APPS = ["sources", "places", "programs", "funding", "schools"]
 
 MIDDLEWARE = [
-    # First: a cached page is answered with the headers the whole stack below gave it (see schools/cache.py).
-    "schools.cache.PublicPageCacheMiddleware",
+    # First: a cached page is answered with the headers the whole stack below gave it (see core/cache.py).
+    "core.cache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so that static files get these headers too.
     "csp.middleware.CSPMiddleware",
@@ -135,7 +139,7 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Public pages are cached for anonymous visitors (see schools/cache.py). Local memory serves one process;
+# Public pages are cached for anonymous visitors (see core/cache.py). Local memory serves one process;
 # several web processes share Redis: DJANGO_CACHE_URL=redis://host:6379/0. A Redis that stops answering costs
 # each request at most these timeouts, then none for a while: pages are built from the database meanwhile.
 if os.environ.get("DJANGO_CACHE_URL"):

@@ -1,7 +1,7 @@
 from django.db import migrations
 
 # Full-text search in French that ignores accents: French stemming after unaccent (PostgreSQL only;
-# SQLite searches by substring, see schools/search.py).
+# SQLite searches by substring, see core/search.py).
 CREATE = """
 CREATE TEXT SEARCH CONFIGURATION french_unaccent (COPY = pg_catalog.french);
 ALTER TEXT SEARCH CONFIGURATION french_unaccent

@@ -21,8 +21,8 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import timezone
 
-from schools import cache as page_cache
-from schools.cache import (
+from core import cache as page_cache
+from core.cache import (
     CachedPageWSGIHandler,
     PublicPageCacheMiddleware,
     content_version,

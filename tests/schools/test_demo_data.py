@@ -8,10 +8,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from core.models import ContentVersion
 from places.models import Commune
 from programs.models import Trade
 from schools import models as school_models
-from schools.models import ContentVersion, School, SchoolFunding
+from schools.models import School, SchoolFunding
 from sources.models import Source
 
 

@@ -11,10 +11,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.cache import content_version
 from core.phones import display_phone, normalize_phone
 from places.models import Commune
 from schools import completeness
-from schools.cache import content_version
 from schools.models import OpenDay, School, SchoolTrade
 from tests.factories import make_directory, make_programme, make_school
 from tests.html_form import submitted

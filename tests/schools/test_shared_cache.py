@@ -23,7 +23,7 @@ import pytest
 import redis
 from django.core.cache import cache
 
-from schools import cache as page_cache
+from core import cache as page_cache
 from tests.conftest import redis_caches
 from tests.factories import make_school
 from tests.redis_server import REDIS_SERVER, RedisServer, free_port
@@ -49,14 +49,14 @@ def school(db):
 
 
 def cache_messages(caplog):
-    return [record.getMessage() for record in caplog.records if record.name == "schools.cache"]
+    return [record.getMessage() for record in caplog.records if record.name == "core.cache"]
 
 
 def test_a_cache_nobody_answers_costs_no_page_and_the_log_says_why(
     client, school, settings, caplog, fresh_page_store
 ):
     settings.CACHES = redis_caches(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
-    with caplog.at_level(logging.WARNING, logger="schools.cache"):
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
         assert client.get("/ecoles/").status_code == 200
         school.name = "L'Usin'Eure rénovée"
         school.save()
@@ -80,7 +80,7 @@ def test_when_redis_stops_pages_are_built_and_once_it_is_back_they_are_cached_ag
         with django_assert_num_queries(1):  # cached in Redis
             client.get("/ecoles/")
         server.stop()
-        with caplog.at_level(logging.WARNING, logger="schools.cache"):
+        with caplog.at_level(logging.WARNING, logger="core.cache"):
             assert client.get("/ecoles/").status_code == 200
             assert "Cache des pages injoignable" in cache_messages(caplog)[-1]
             server.start()  # empty, as after a crash

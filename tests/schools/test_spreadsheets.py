@@ -13,7 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from schools.models import ContentVersion, OpenDay, School
+from core.models import ContentVersion
+from schools.models import OpenDay, School
 from schools.resources import MAX_FILE_SIZE, OpenDayResource, SchoolResource
 from tests.factories import make_commune, make_directory, make_school
 from tests.test_security import inline_code

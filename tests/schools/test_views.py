@@ -250,7 +250,7 @@ class TestQueryCounts:
     @pytest.mark.parametrize(
         ("url", "queries"),
         [
-            # Each count starts with the page cache's content version (see schools/cache.py).
+            # Each count starts with the page cache's content version (see core/cache.py).
             # key figures, trades with counts, school count, map points
             ("/", 5),
             # filter options, count, page, trades of the page, map points

@@ -26,7 +26,7 @@ EXCLUDED = [
     "outbox",
     # The page cache's counter, not content: restoring an older number could bring back pages cached under
     # it. The restore bumps the version the database already has.
-    "schools.contentversion",
+    "core.contentversion",
 ]
 # Everything else is kept: the directory's content and its history (django-simple-history's records), staff
 # accounts with their password hashes, groups and second-factor devices (django-otp), the admin's log.

@@ -18,12 +18,13 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.cache import bump_content_version
+from core.enums import Status
 from funding.enums import FundingKind
 from funding.models import FundingSource
 from places.models import Commune
 from programs.models import Programme, Trade
-from schools.cache import bump_content_version
-from schools.enums import AmountBasis, CoordinatesPrecision, Cost, LinkKind, Status, YesNoUnknown
+from schools.enums import AmountBasis, CoordinatesPrecision, Cost, LinkKind, YesNoUnknown
 from schools.management.commands.load_directory import CONTENT_FIXTURES, GAZETTEER_FIXTURES
 from schools.models import (
     OpenDay,

@@ -9,8 +9,6 @@ each connection. Both drop the same common French little words, and every remain
 import re
 import unicodedata
 
-from django.db.backends.signals import connection_created
-
 LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 
 
@@ -60,8 +58,6 @@ def search_terms(text):
 
 
 def register_sqlite_unaccent(sender, connection, **kwargs):
+    """Connected to every new database connection by core's AppConfig.ready()."""
     if connection.vendor == "sqlite":
         connection.connection.create_function("UNACCENT", 1, unaccent, deterministic=True)
-
-
-connection_created.connect(register_sqlite_unaccent, dispatch_uid="schools.register_sqlite_unaccent")

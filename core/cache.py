@@ -35,12 +35,12 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 
-from schools.editors import CONTENT_APPS
+from core.models import ContentVersion
 
 PAGE_TIMEOUT = 60 * 60
 MAX_QUERY_STRING = 300  # longer query strings are junk or attacks: served, not stored
 # Set in the WSGI environ by CachedPageWSGIHandler when it looked the page up and missed: no second lookup.
-MISSED_KEY = "schools.cache.missed_key"
+MISSED_KEY = "core.cache.missed_key"
 RETRY_SECONDS = 2  # after a failure, how long pages are built without trying the cache again
 # Vary values a stored page may carry: the site speaks one language, and requests with cookies that change the
 # page (a session, pending messages) never reach the cache. Any other Vary means the page is not stored.
@@ -52,8 +52,6 @@ logger = logging.getLogger(__name__)
 def content_version():
     """Read on every public request, cached or not: plain SQL, as building the ORM query took longer than
     the query itself (0.4 of the 1 ms a cached page cost on PostgreSQL)."""
-    from schools.models import ContentVersion
-
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT number FROM {ContentVersion._meta.db_table} WHERE id = 1")
         row = cursor.fetchone()
@@ -67,8 +65,6 @@ def content_version_on_open_connection():
     connection yet or when queries are being logged (DEBUG, tests counting queries), so none goes unseen.
     An error here (a dead connection) reaches the caller, which hands the request to Django's handler: its
     health check then replaces the connection."""
-    from schools.models import ContentVersion
-
     if connection.connection is None or connection.queries_logged:
         return content_version()
     cursor = connection.connection.cursor()
@@ -106,8 +102,6 @@ def bump_content_version(sender, using=DEFAULT_DB_ALIAS, raw=False, **kwargs):
     where a bump per object made restoring a backup of thousands of rows slow. Each raw save queues a
     callback and only the first one run bumps; a rolled-back load leaves its mark, costing one extra bump
     at the next load, never a missed one."""
-    from schools.models import ContentVersion
-
     if sender is ContentVersion:
         return
     if (raw or _bulk_write.get()) and connections[using].in_atomic_block:
@@ -124,19 +118,17 @@ def _bump_after_load(using):
 
 
 def _bump(using):
-    from schools.models import ContentVersion
-
     versions = ContentVersion.objects.using(using)
     if not versions.filter(pk=1).update(number=F("number") + 1):
         versions.create(pk=1, number=1)
 
 
 def connect_invalidation():
-    """Any save, deletion or many-to-many change of a content model bumps the version.
+    """Any save, deletion or many-to-many change of a model of settings.CONTENT_APPS bumps the version.
 
     History records (django-simple-history's models, which have an `instance_type`) are not content: the
     change they record has already bumped it."""
-    for label in CONTENT_APPS:
+    for label in settings.CONTENT_APPS:
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             if hasattr(model, "instance_type"):
                 continue
