@@ -33,6 +33,8 @@ LAYERS = (
     ("sources", "places"),
     ("programs", "funding"),
     ("schools",),
+    ("contact",),  # the public's forms and their protections (contact/abuse.py), used by proposals
+    ("proposals",),
     ("opendata", "discovery"),
     ("normandy_ep",),
     ("manage.py", "scripts", "tests"),
