@@ -19,7 +19,15 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from proposals.decisions import AlreadyDecided, DecisionRefused, accept, decider_name, reject, review_items
+from proposals.decisions import (
+    AlreadyDecided,
+    DecisionRefused,
+    accept,
+    decider_name,
+    history_reason,
+    reject,
+    review_items,
+)
 from proposals.enums import InvitationState, ProposalStatus
 from proposals.mail import send_invitation
 from proposals.models import Invitation, Proposal
@@ -250,6 +258,7 @@ class ProposalAdmin(admin.ModelAdmin):
             "pending": ProposalStatus.PENDING,
             "message": request.POST.get("message", ""),
             "decided_by": decider_name(proposal.decided_by) if proposal.decided_by else "",
+            "history_reason": history_reason(request.user),
         }
         return TemplateResponse(request, "admin/proposals/proposal/review.html", context)
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from proposals.models import Invitation
+from proposals.models import Invitation, Proposal
 from schools.models import OpenDay
 from tests.factories import make_school
 from tests.html_form import submitted
@@ -68,3 +68,31 @@ def send(client, url, changes=None, **headers):
     data.update({"submitter_name": "Léa Martin", "submitter_role": "Directrice"})
     data.update(changes or {})
     return client.post(url, data, **{**SAME_SITE, **headers})
+
+
+def make_proposal(school, invitation=None, **overrides):
+    """A proposal as the form stores it: new phone and boarding, one open day added, the school's removed."""
+    day = school.open_days.first()
+    fields = {
+        "school": school,
+        "invitation": invitation,
+        "submitter_name": "Léa Martin",
+        "submitter_role": "Directrice",
+        "submitter_email": "lea@example.org",
+        "changes": {
+            "phone": {"before": school.phone, "after": "+33231123456"},
+            "boarding": {"before": school.boarding, "after": "yes"},
+        },
+        "open_days_added": [
+            {
+                "date": soon(40).isoformat(),
+                "start_time": "14:00",
+                "end_time": "17:00",
+                "details": "Atelier ouvert",
+            }
+        ],
+        "open_days_removed": [{"id": day.pk, "date": day.date.isoformat(), "text": "le jour prévu"}]
+        if day
+        else [],
+    }
+    return Proposal.objects.create(**(fields | overrides))

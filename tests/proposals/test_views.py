@@ -54,9 +54,10 @@ def test_the_form_costs_a_fixed_number_of_queries(client, invitation, django_ass
 def test_a_proposal_is_stored_and_nothing_public_changes(client, invitation, school):
     public_page = client.get(school.get_absolute_url()).content
     version = content_version()
+    url = invitation.link_path()  # each call signs anew: the same link throughout
     response = send(
         client,
-        invitation.link_path(),
+        url,
         {
             "phone": "02 31 12 34 56",
             "boarding": "yes",
@@ -71,7 +72,7 @@ def test_a_proposal_is_stored_and_nothing_public_changes(client, invitation, sch
     )
 
     assert response.status_code == 302
-    assert response["Location"] == invitation.link_path() + "envoyee/"
+    assert response["Location"] == url + "envoyee/"
     proposal = Proposal.objects.get()
     assert proposal.school == school and proposal.invitation == invitation
     assert proposal.status == ProposalStatus.PENDING
