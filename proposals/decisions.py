@@ -6,7 +6,8 @@
 - Accepting applies the ticked changes in one transaction, through the models' own validation (full_clean:
   a value the sheet's rules refuse is reported in French and nothing is applied), with the history reason
   "Proposé par l'école, validé par <name>" on the school and on each open day added or removed; it marks the
-  sheet verified today by that person. The public pages change once, when the transaction commits.
+  sheet verified today by that person. Each save bumps the page cache's content version (schools/cache.py),
+  all in the one transaction: the public pages show the whole decision at once, when it commits.
 - A proposal is decided once: the decision takes it with one conditional UPDATE, so two staff members
   clicking at once cannot both apply it.
 - The school gets a mail either way (the address given in the form and the school's own).
@@ -32,7 +33,6 @@ from proposals.models import (
     open_day_text,
     shown_value,
 )
-from schools.cache import bump_once_on_commit
 from schools.models import OpenDay, School
 
 PHOTO = "photo"
@@ -63,6 +63,10 @@ class Item:
     warning: str = ""
     checked: bool = True
     actionable: bool = True  # False: nothing left to do (an open day already removed)
+
+    @property
+    def is_photo(self):
+        return self.key == PHOTO
 
 
 def review_items(proposal):
@@ -172,15 +176,14 @@ def accept(proposal, keys, user, message="", school_url=""):
         check(school, fields, added, removed)
         take(proposal, status, user, message)
         reason = history_reason(user)
-        with bump_once_on_commit():  # one new content version for the whole decision
-            school._change_reason = reason
-            school.save()
-            for day in removed:
-                day._change_reason = reason
-                day.delete()
-            for day in added:
-                day._change_reason = reason
-                day.save()
+        school._change_reason = reason
+        school.save()
+        for day in removed:
+            day._change_reason = reason
+            day.delete()
+        for day in added:
+            day._change_reason = reason
+            day.save()
     proposal.school = school
     proposal.applied = [item.key for item in chosen]
     proposal.delete_photo_file()

@@ -61,7 +61,7 @@ WIDGETS = {
     "cost": forms.RadioSelect,
     "boarding": forms.RadioSelect,
     "photo": forms.FileInput,  # no "effacer" box: removing the photo is not proposed
-    "street_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+    "street_address": forms.TextInput(attrs={"autocomplete": "address-line1"}),
 }
 
 

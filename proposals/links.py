@@ -23,9 +23,8 @@ SALT = "proposals.invitation"
 
 
 class InvalidLink(Exception):
-    """A link that opens nothing. `reason` picks the page's words; `status` its HTTP status."""
+    """A link that opens nothing; `status` is its page's HTTP status."""
 
-    reason = "unknown"
     status = 404
 
 
@@ -36,14 +35,12 @@ class UnknownLink(InvalidLink):
 class ExpiredLink(InvalidLink):
     """A genuine link, past its 30 days: 410 Gone, the page suggests asking for a new one."""
 
-    reason = "expired"
     status = 410
 
 
 class RevokedLink(InvalidLink):
     """A genuine link that staff revoked: 410 Gone."""
 
-    reason = "revoked"
     status = 410
 
 

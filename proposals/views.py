@@ -15,7 +15,7 @@ from django.utils.cache import patch_cache_control
 
 from contact.abuse import RateLimit, protected_form
 from proposals.forms import ProposalSubmission
-from proposals.links import InvalidLink, usable_invitation
+from proposals.links import ExpiredLink, InvalidLink, RevokedLink, usable_invitation
 from proposals.mail import notify_staff
 
 # A school corrects itself a few times at most; more from one address within the hour is a robot or a loop.
@@ -29,9 +29,8 @@ def private(response):
 
 
 def invalid_link(request, error):
-    return private(
-        render(request, "proposals/invalid_link.html", {"reason": error.reason}, status=error.status)
-    )
+    context = {"expired": isinstance(error, ExpiredLink), "revoked": isinstance(error, RevokedLink)}
+    return private(render(request, "proposals/invalid_link.html", context, status=error.status))
 
 
 @protected_form(RATE_LIMIT)
