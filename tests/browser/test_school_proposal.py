@@ -1,7 +1,8 @@
 """A school updates its own sheet, in Chromium: staff create an invitation link in the admin; the school opens
 it on a 390 px phone, makes a typing slip, then adds an open day and a phone number; a "Rédaction" member
 accepts the proposal in the admin; the public page shows both, with the new verification date. axe checks the
-form as the school sees it after its slip (the pages themselves are in page_paths())."""
+form as the school sees it after its slip, and the two admin pages, which the Nu Html Checker finds valid too
+(the public pages are in page_paths())."""
 
 import datetime
 import re
@@ -14,6 +15,7 @@ from playwright.sync_api import expect
 
 from schools.models import School
 from tests.browser.test_accessibility import assert_no_violation
+from tests.browser.test_html_validity import vnu_errors
 from tests.browser.test_staff_journey import log_in, shot
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +23,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.mark.parametrize("screen", ["desktop"], indirect=True)
-def test_a_school_updates_its_sheet_and_staff_accept_it(page, new_context, screen):
+def test_a_school_updates_its_sheet_and_staff_accept_it(page, new_context, screen, tmp_path):
     school = School.objects.get(slug="metropole-havraise")
     coming = timezone.localdate() + datetime.timedelta(days=45)
 
@@ -31,6 +33,8 @@ def test_a_school_updates_its_sheet_and_staff_accept_it(page, new_context, scree
     page.get_by_role("link", name="Inviter l'école à mettre à jour sa fiche").click()
     page.get_by_role("button", name="Créer un lien d'invitation (sans l'envoyer)").click()
     link = page.locator("code.invitation-link").inner_text()
+    assert_no_violation(page, Axe())
+    admin_pages = {"invitations": page.request.get(page.url).body()}
     assert re.fullmatch(r"http://localhost:\d+/ecoles/proposer/[^/]+/", link), link
 
     # 2. The school opens it on a phone: its sheet, prefilled; nothing scrolls sideways.
@@ -72,6 +76,8 @@ def test_a_school_updates_its_sheet_and_staff_accept_it(page, new_context, scree
     expect(changes).to_contain_text("02 35 12 34 56")
     expect(changes).to_contain_text("Visite de l'atelier")
     shot(page, "6-proposition-d-une-ecole")
+    assert_no_violation(page, Axe())
+    admin_pages["review"] = page.request.get(page.url).body()
     page.get_by_role("button", name="Accepter la sélection").click()
     expect(page.locator(".messagelist .success")).to_contain_text("est acceptée")
 
@@ -81,3 +87,8 @@ def test_a_school_updates_its_sheet_and_staff_accept_it(page, new_context, scree
     expect(visitor.get_by_text(re.compile("Visite de l'atelier"))).to_be_visible()
     today = date_format(timezone.localdate(), "j F Y")
     expect(visitor.locator(".updated")).to_have_text(f"Informations vérifiées par la Région le {today}.")
+
+    # The two admin pages are valid HTML too.
+    for name, body in admin_pages.items():
+        (tmp_path / f"{name}.html").write_bytes(body)
+    assert vnu_errors(sorted(tmp_path.glob("*.html"))) == {}
