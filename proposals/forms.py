@@ -44,7 +44,7 @@ LABELS = {
 HELP_TEXTS = {
     "phone": "Le numéro que les familles peuvent appeler, par exemple 02 31 00 00 00.",
     "email": "L'adresse que les familles peuvent utiliser.",
-    "website": "Par exemple https://www.mon-ecole.fr",
+    "website": "Par exemple www.mon-ecole.fr",
     "street_address": "La commune ne se change pas ici : si l'école a déménagé, dites-le dans le message.",
     "intake_places": "Un nombre. Laissez vide si vous ne savez pas encore.",
     "cost_details": "Par exemple : repas, tenue de travail.",
@@ -62,6 +62,8 @@ WIDGETS = {
     "boarding": forms.RadioSelect,
     "photo": forms.FileInput,  # no "effacer" box: removing the photo is not proposed
     "street_address": forms.TextInput(attrs={"autocomplete": "address-line1"}),
+    # Text, not type="url": a browser would refuse "www.mon-ecole.fr", which the field completes with https://.
+    "website": forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"}),
 }
 
 

@@ -13,7 +13,7 @@ EDITOR_GROUP_NAME = "Rédaction"
 CONTENT_APPS = ("sources", "places", "programs", "funding", "schools")
 # The outbox, read only, and "renvoyer": staff see that a request left, and send again one that did not.
 OUTBOX_PERMISSIONS = ("view_message", "resend_message")
-# Invitations (create, send, revoke) and the schools' proposals (review, decide): all of that app's permissions.
+# Invitations (create, send, revoke) and the schools' proposals (review, decide): every permission of the app.
 PROPOSAL_APPS = ("proposals",)
 
 

@@ -181,6 +181,20 @@ def test_what_the_sheet_refuses_is_said_in_french_beside_the_field(
     assert not Proposal.objects.exists()
 
 
+def test_a_problem_of_the_sheet_the_school_cannot_see_is_left_to_the_staff(client, invitation, school):
+    School.objects.filter(pk=school.pk).update(latitude=49.02, longitude=1.15)  # no precision: staff's to fix
+    response = send(client, invitation.link_path(), {"phone": "02 31 12 34 56"})
+    assert response.status_code == 302 and Proposal.objects.exists()
+
+
+def test_a_website_typed_without_https_gets_it(client, invitation):
+    send(client, invitation.link_path(), {"website": "www.usineure.example.org"})
+    assert Proposal.objects.get().changes["website"] == {
+        "before": "",
+        "after": "https://www.usineure.example.org",
+    }
+
+
 def test_an_open_day_may_be_replaced_by_one_on_the_same_date(client, invitation, school):
     day = school.open_days.get()
     send(
