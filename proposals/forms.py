@@ -101,13 +101,13 @@ class ProposalForm(HoneypotForm):
         help_text="1 000 caractères au plus.",
     )
     submitter_name = forms.CharField(
-        label="Votre nom",
+        label="Votre nom (obligatoire)",
         max_length=100,
         validators=[one_line],
         widget=forms.TextInput({"autocomplete": "name"}),
     )
     submitter_role = forms.CharField(
-        label="Votre fonction à l'école",
+        label="Votre fonction à l'école (obligatoire)",
         max_length=100,
         validators=[one_line],
         help_text="Par exemple : directrice, secrétaire, formateur.",
