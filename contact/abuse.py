@@ -3,7 +3,7 @@
 - Cross-site posts are refused from the headers every browser sends with a form (Sec-Fetch-Site, else
   Origin, else Referer), not with Django's CSRF token. A token needs a cookie, and the public site sets none
   (the personal-data page promises it); it also needs a page per visitor, where the school pages are cached,
-  the same bytes for everyone (schools/cache.py). The headers cannot be set by another site's page, which is
+  the same bytes for everyone (core/cache.py). The headers cannot be set by another site's page, which is
   what CSRF is about; a post carrying none of them is refused too. The admin keeps Django's token.
 - A honeypot field, hidden from people and assistive technologies, that robots fill in: the post is then
   answered as if it had worked, and nothing is stored.

@@ -14,6 +14,8 @@ admin.site.index_title = "Contenu de l'annuaire"
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    # A school's own pages, opened from its invitation link (before ecoles/<slug>/, which they never match).
+    path("ecoles/proposer/", include("proposals.urls")),
     path("ecoles/", include("schools.urls")),
     path("", include("programs.urls")),
     path("financements/", include("funding.urls")),

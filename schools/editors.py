@@ -1,5 +1,6 @@
 """The "Rédaction" group: regional staff who keep the directory's content right, without access to accounts.
-They also see the outbox (outbox/admin.py), read only.
+They also see the outbox (outbox/admin.py), read only, and handle the schools' own updates: invitation links
+and proposals (proposals/admin.py).
 
 It is kept in step after every `migrate`, so the permissions of models added later reach it too.
 Staff accounts are made members in the admin (Utilisateurs → groupes) and need "statut équipe".
@@ -12,10 +13,12 @@ from django.db import DEFAULT_DB_ALIAS
 EDITOR_GROUP_NAME = "Rédaction"
 # The outbox, read only, and "renvoyer": staff see that a request left, and send again one that did not.
 OUTBOX_PERMISSIONS = ("view_message", "resend_message")
+# Invitations (create, send, revoke) and the schools' proposals (review, decide): every permission of the app.
+PROPOSAL_APPS = ("proposals",)
 
 
 def sync_editor_group(sender, apps=global_apps, using=DEFAULT_DB_ALIAS, **kwargs):
-    if sender.label not in (*settings.CONTENT_APPS, "outbox"):
+    if sender.label not in (*settings.CONTENT_APPS, "outbox", *PROPOSAL_APPS):
         return
     try:
         Group = apps.get_model("auth", "Group")
@@ -24,7 +27,9 @@ def sync_editor_group(sender, apps=global_apps, using=DEFAULT_DB_ALIAS, **kwargs
         return
     group, _ = Group.objects.using(using).get_or_create(name=EDITOR_GROUP_NAME)
     group.permissions.add(
-        *Permission.objects.using(using).filter(content_type__app_label__in=settings.CONTENT_APPS)
+        *Permission.objects.using(using).filter(
+            content_type__app_label__in=(*settings.CONTENT_APPS, *PROPOSAL_APPS)
+        )
     )
     group.permissions.add(
         *Permission.objects.using(using).filter(

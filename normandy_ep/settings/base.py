@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "funding",
     "schools",
     "contact",
+    "proposals",
     "security",
     "opendata",
     "discovery",

@@ -8,6 +8,7 @@ any database test (each runs in a transaction rolled back afterwards); when the 
 database is flushed and the gazetteer put back, as tests/conftest.py left it for the tests that run next.
 """
 
+import datetime
 import os
 import threading
 from pathlib import Path
@@ -16,14 +17,18 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.management import call_command
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from pytest_django.live_server_helper import LiveServer
 
 from places.models import Commune
 from programs.models import Programme, Trade
+from proposals.links import make_token
+from proposals.models import VALIDITY, Invitation
 from schools.editors import EDITOR_GROUP_NAME
 from schools.history import record_current_state
 from schools.management.commands.load_directory import CONTENT_FIXTURES, GAZETTEER_FIXTURES
+from schools.models import OpenDay
 from sources.models import Source
 from tests.factories import make_school
 
@@ -54,6 +59,14 @@ EDITOR_PASSWORD = "mot-de-passe-solide-42"
 # Enrols a phone in its test. On PostgreSQL what the browser does is committed and outlives the test: the
 # other tests' editor must keep logging in with a password alone.
 SECOND_FACTOR_USERNAME = "redaction-second-facteur"
+
+# A school's own pages (proposals/): its form, the page after sending it, links that open nothing. The ids are
+# fixed so that page_paths() can sign the links when the tests are collected, before load_site_data() runs.
+PROPOSAL_SCHOOL_ID = 900_001
+PROPOSAL_INVITATION_ID = 900_001
+EXPIRED_INVITATION_ID = 900_002
+# Pages whose status is not 200.
+PAGE_STATUS = {"not-found": 404, "proposal-link-broken": 404, "proposal-link-expired": 410}
 
 LEGAL_PAGES = {
     "accessibility": "/accessibilite/",
@@ -87,6 +100,10 @@ def page_paths():
         "selection-empty": "/selection/",
         "list-with-selection": "/ecoles/?selection=metal-academy",
         "not-found": "/cette-page-n-existe-pas/",
+        "proposal-form": proposal_path(PROPOSAL_INVITATION_ID),
+        "proposal-sent": f"{proposal_path(PROPOSAL_INVITATION_ID)}envoyee/",
+        "proposal-link-expired": proposal_path(EXPIRED_INVITATION_ID),
+        "proposal-link-broken": "/ecoles/proposer/lien-abime/",
     }
     for name, path in LEGAL_PAGES.items():
         try:
@@ -95,6 +112,14 @@ def page_paths():
             continue
         paths[name] = path
     return paths
+
+
+def proposal_path(invitation_id):
+    return reverse("proposals:form", args=[make_token(invitation_id, PROPOSAL_SCHOOL_ID)])
+
+
+def expected_status(name):
+    return PAGE_STATUS.get(name, 200)
 
 
 def pytest_collection_modifyitems(items):
@@ -167,6 +192,25 @@ def load_site_data():
             programmes=[programme],
             sources=[source],
         )
+    invited = make_school(
+        id=PROPOSAL_SCHOOL_ID,
+        name="Atelier invité",
+        slug="atelier-invite",
+        status="draft",  # its form works; the public never sees it
+        commune="Caen",
+        trades=[trade],
+        sources=[source],
+        phone="+33231000000",
+        intake_places=12,
+    )
+    OpenDay.objects.create(
+        school=invited, date=timezone.localdate() + datetime.timedelta(days=20), details="Sur rendez-vous"
+    )
+    Invitation.objects.create(id=PROPOSAL_INVITATION_ID, school=invited)
+    long_ago = timezone.now() - datetime.timedelta(days=40)
+    Invitation.objects.create(
+        id=EXPIRED_INVITATION_ID, school=invited, created_at=long_ago, expires_at=long_ago + VALIDITY
+    )
     for username in (EDITOR_USERNAME, SECOND_FACTOR_USERNAME):
         editor = User.objects.create_user(username, "redaction@example.org", EDITOR_PASSWORD, is_staff=True)
         editor.groups.add(Group.objects.get(name=EDITOR_GROUP_NAME))
