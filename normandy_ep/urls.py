@@ -15,6 +15,7 @@ admin.site.index_title = "Contenu de l'annuaire"
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("ecoles/", include("schools.urls")),
+    path("", include("contact.urls")),
     path("", include("programs.urls")),
     path("financements/", include("funding.urls")),
     path("donnees/", include("opendata.urls")),

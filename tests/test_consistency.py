@@ -6,10 +6,10 @@ from django.apps import apps
 from schools.editors import CONTENT_APPS
 
 MODELS = [model for label in CONTENT_APPS for model in apps.get_app_config(label).get_models()]
-OUTBOX_MODELS = list(apps.get_app_config("outbox").get_models())
+SERVICE_MODELS = [*apps.get_app_config("outbox").get_models(), *apps.get_app_config("contact").get_models()]
 
 
-@pytest.mark.parametrize("model", MODELS + OUTBOX_MODELS, ids=lambda model: model._meta.label)
+@pytest.mark.parametrize("model", MODELS + SERVICE_MODELS, ids=lambda model: model._meta.label)
 def test_model_has_ordering_and_lowercase_french_names(model):
     meta = model._meta
     assert meta.ordering, f"{meta.label} has no Meta.ordering"
