@@ -86,6 +86,10 @@ def page_paths():
         "selection": "/selection/?ecoles=metal-academy,atelier-essai-01,inconnue&pres_de=Caen",
         "selection-empty": "/selection/",
         "list-with-selection": "/ecoles/?selection=metal-academy",
+        "contact-form": "/ecoles/metal-academy/etre-recontacte/",
+        "contact-sent": "/ecoles/metal-academy/etre-recontacte/merci/",
+        "report-form": f"/signaler-une-erreur/?page=/metiers/{EXTRA_TRADE}/",
+        "report-sent": f"/signaler-une-erreur/merci/?page=/metiers/{EXTRA_TRADE}/",
         "not-found": "/cette-page-n-existe-pas/",
     }
     for name, path in LEGAL_PAGES.items():
