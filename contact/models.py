@@ -33,7 +33,8 @@ class Submission(models.Model):
     """One form stored from one client address, kept only to count them (the rate limit of contact/abuse.py).
 
     The address is never stored: only a keyed hash of it, useless without the site's secret key. Rows older
-    than the longest window are deleted by `manage.py purge_public_messages`."""
+    than `abuse.SUBMISSIONS_KEPT` (24 hours, longer than any limit's window) are deleted by
+    `manage.py purge_public_messages`."""
 
     form = models.CharField("formulaire", max_length=40)
     client = models.CharField("empreinte de l'adresse", max_length=64)
