@@ -36,6 +36,9 @@ one_line = RegexValidator(
 )
 
 HONEYPOT = "site_web"  # a name robots like to fill in
+# Submission rows are deleted once this old (manage.py purge_public_messages, daily): no limit may count over
+# a longer window. The personal data page says so.
+SUBMISSIONS_KEPT = timedelta(hours=24)
 
 
 class HoneypotForm(forms.Form):
@@ -61,6 +64,12 @@ class RateLimit:
     form: str
     limit: int
     window: timedelta
+
+    def __post_init__(self):
+        if self.window > SUBMISSIONS_KEPT:
+            raise ValueError(
+                f"A rate limit counts over {SUBMISSIONS_KEPT} at most: its rows are deleted after."
+            )
 
     def window_text(self):
         """The window in plain French: "1 heure", "24 heures", "10 minutes"."""

@@ -17,6 +17,7 @@ urlpatterns = [
     # A school's own pages, opened from its invitation link (before ecoles/<slug>/, which they never match).
     path("ecoles/proposer/", include("proposals.urls")),
     path("ecoles/", include("schools.urls")),
+    path("", include("contact.urls")),
     path("", include("programs.urls")),
     path("financements/", include("funding.urls")),
     path("donnees/", include("opendata.urls")),

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from core.admin import CLEAN_INPUT, ContentAdmin, ContentInline
@@ -246,6 +247,19 @@ class SchoolAdmin(SpreadsheetAdminMixin, ContentAdmin):
                 request, f"« {school} » est marquée comme vérifiée aujourd'hui.", messages.SUCCESS
             )
         return super().response_change(request, school)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["contact_requests"] = self.contact_requests_link(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def contact_requests_link(self, request, school):
+        """The families' requests to this school (app contact), counted in one query: (url, label) or None."""
+        if school is None or not request.user.has_perm("contact.view_contactrequest"):
+            return None
+        counts = school.contact_requests.inbox_summary()
+        url = reverse("admin:contact_contactrequest_changelist")
+        new = count_label(counts["new"], "nouvelle", "nouvelles") if counts["new"] else "aucune nouvelle"
+        return f"{url}?school__id__exact={school.pk}", f"Demandes de contact ({new} sur {counts['total']})"
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term:

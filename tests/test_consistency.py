@@ -5,8 +5,13 @@ from django.apps import apps
 from django.conf import settings
 
 MODELS = [model for label in settings.CONTENT_APPS for model in apps.get_app_config(label).get_models()]
-# Not content, but named and ordered the same way: the page cache's counter, the outbox.
-OTHER_MODELS = [model for label in ("core", "outbox") for model in apps.get_app_config(label).get_models()]
+# Not content, but named and ordered the same way: the page cache's counter, the outbox, the public's
+# messages, the schools' proposals.
+OTHER_MODELS = [
+    model
+    for label in ("core", "outbox", "contact", "proposals")
+    for model in apps.get_app_config(label).get_models()
+]
 
 
 @pytest.mark.parametrize("model", MODELS + OTHER_MODELS, ids=lambda model: model._meta.label)

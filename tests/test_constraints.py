@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
 
+from contact.models import ContactRequest, ErrorReport
 from outbox.models import Message
 from schools.models import OpenDay, School, SchoolProgramme, SchoolSource, SchoolTrade
 from tests.factories import (
@@ -19,7 +20,7 @@ from tests.factories import (
     make_testimonial_link,
 )
 
-OUR_APPS = ("sources", "places", "programs", "funding", "schools", "outbox")
+OUR_APPS = ("sources", "places", "programs", "funding", "schools", "outbox", "contact")
 
 
 def update(obj, **values):
@@ -44,6 +45,16 @@ def two_open_days():
 def a_message(**values):
     fields = {"recipients": "a@example.org", "subject": "Objet", "body_text": "Bonjour"}
     return Message.objects.create(**(fields | values))
+
+
+def a_request(**values):
+    fields = {"school": make_school(), "first_name": "Léa", "phone": "+33612345678", "age": 16}
+    return ContactRequest.objects.create(**(fields | {"wish": "discover", "recipient": "school"} | values))
+
+
+def a_report(**values):
+    fields = {"page_path": "/accessibilite/", "page_label": "Déclaration", "description": "Contraste."}
+    return ErrorReport.objects.create(**(fields | values))
 
 
 BREAKERS = {
@@ -97,6 +108,28 @@ BREAKERS = {
     "outbox_message_state_known": [lambda: update(a_message(), state="perdu")],
     "outbox_message_sent_iff_sent_at": [
         lambda: update(a_message(), state="sent", sent_at=None),
+    ],
+    "contact_request_phone_or_email": [lambda: update(a_request(), phone="", email="")],
+    "contact_request_first_name_given": [lambda: update(a_request(), first_name="")],
+    "contact_request_age_plausible": [
+        lambda: update(a_request(), age=11),
+        lambda: update(a_request(), age=31),
+    ],
+    "contact_request_message_length": [lambda: update(a_request(), message="é" * 1001)],
+    "contact_request_wish_known": [lambda: update(a_request(), wish="tout")],
+    "contact_request_recipient_known": [lambda: update(a_request(), recipient="personne")],
+    "contact_request_status_known": [lambda: update(a_request(), status="perdue")],
+    "contact_request_handled_iff_dated": [
+        lambda: update(a_request(), status="handled"),
+        lambda: update(a_request(), handled_at=datetime.datetime(2030, 1, 5, tzinfo=datetime.UTC)),
+    ],
+    "error_report_page_is_a_path": [lambda: update(a_report(), page_path="https://evil.example/")],
+    "error_report_description_given": [lambda: update(a_report(), description="")],
+    "error_report_description_length": [lambda: update(a_report(), description="é" * 1001)],
+    "error_report_status_known": [lambda: update(a_report(), status="perdu")],
+    "error_report_handled_iff_dated": [
+        lambda: update(a_report(), status="handled"),
+        lambda: update(a_report(), handled_at=datetime.datetime(2030, 1, 5, tzinfo=datetime.UTC)),
     ],
 }
 

@@ -17,6 +17,10 @@ PUBLIC_PAGES = [
     "/financements/",
     "/financements/fse-plus/",
     "/parents/",
+    "/ecoles/gm2a-argentan/etre-recontacte/",
+    "/ecoles/gm2a-argentan/etre-recontacte/merci/",
+    "/signaler-une-erreur/",
+    "/signaler-une-erreur/merci/",
 ]
 KNOWN_PARAMETERS = ["q", "pres_de", "rayon", "metier", "formation", "departement", "financement", "page"]
 HOSTILE_VALUES = [
@@ -73,3 +77,35 @@ def test_no_query_string_makes_a_public_page_fail(fuzz_client, page, query_strin
 def test_no_path_makes_the_site_fail(fuzz_client, prefix, tail):
     response = fuzz_client.get(prefix + tail + "/")
     assert response.status_code < 500, prefix + tail
+
+
+# The public's forms (contact/): any text in any field, posted from the site's own pages, is stored, refused
+# with its errors (400) or limited (429), never a crash.
+FORMS = {
+    "/ecoles/gm2a-argentan/etre-recontacte/": [
+        "first_name",
+        "phone",
+        "email",
+        "age",
+        "wish",
+        "message",
+        "site_web",
+    ],
+    "/signaler-une-erreur/": ["page", "description", "email", "site_web"],
+}
+# Each value percent-encoded as a browser sends it, from any bytes (invalid UTF-8 included) or any text.
+field_values = st.one_of(
+    values,
+    st.text(max_size=1200).map(lambda v: quote_from_bytes(v.encode("utf-8", "surrogatepass"), safe=b"")),
+)
+
+
+@pytest.mark.parametrize("url", FORMS)
+@FUZZ
+@given(data=st.data())
+def test_no_input_makes_a_public_form_fail(fuzz_client, url, data):
+    body = "&".join(f"{name}={data.draw(field_values, label=name)}" for name in FORMS[url])
+    response = fuzz_client.post(
+        url, body, content_type="application/x-www-form-urlencoded", headers={"Origin": "http://testserver"}
+    )
+    assert response.status_code < 500, body

@@ -8,6 +8,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 from django.urls import resolve, reverse
 
+from contact.abuse import SUBMISSIONS_KEPT
+from contact.views import CONTACT_LIMIT, REPORT_LIMIT
 from tests.outline import outline
 
 LEGAL_PAGES = {
@@ -129,6 +131,40 @@ def test_the_durations_on_the_pages_are_the_settings(client, db):
     text = outline(client.get("/donnees-personnelles/")).text
     assert "deux semaines au plus" in text
     assert "Après 5 échecs de suite, le compte est bloqué pendant 15 minutes" in text
+
+
+def test_the_personal_data_page_says_what_the_public_forms_keep_and_for_how_long(client, db):
+    page = outline(client.get("/donnees-personnelles/"))
+    assert page.h2_texts["demandes"] == "Si vous demandez à être recontacté par une école"
+    assert page.h2_texts["signalements"] == "Si vous signalez une erreur"
+    assert page.h2_texts["abus"] == "Contre les envois abusifs"
+    text = page.text
+    for collected in ("votre prénom", "votre numéro de téléphone", "l'âge du jeune", "votre message"):
+        assert collected in text
+    for recipient in ("L'école, par courriel.", "l'équipe de la Région qui tient l'annuaire"):
+        assert recipient in text
+    assert "La faire effacer plus tôt" in text and "écrivez au service qui publie ce site" in text.lower()
+    assert "Le site ne dépose aucun cookie sur votre appareil." in text
+    assert "Ces formulaires ne déposent aucun cookie" in text
+
+
+def test_the_durations_and_limits_of_the_public_forms_are_the_codes(client, db):
+    assert timedelta(days=183) == settings.PUBLIC_MESSAGES_RETENTION  # "6 mois"
+    assert timedelta(days=30) == settings.OUTBOX_RETENTION
+    assert timedelta(hours=24) == SUBMISSIONS_KEPT  # purged daily: at most 48 hours
+    assert (CONTACT_LIMIT.limit, CONTACT_LIMIT.window, REPORT_LIMIT.limit, REPORT_LIMIT.window) == (
+        5,
+        timedelta(hours=1),
+        10,
+        timedelta(hours=1),
+    )
+    text = outline(client.get("/donnees-personnelles/")).text
+    assert text.count("effacée automatiquement de l'annuaire 6 mois après son envoi") == 1
+    assert "Il est effacé automatiquement 6 mois après son envoi" in text
+    assert "effacés du site en même temps, ou plus tôt : 30 jours après leur envoi" in text
+    assert "5 demandes de contact et 10 signalements par heure" in text
+    assert "Elle est gardée 24 heures, puis effacée par le nettoyage qui a lieu chaque nuit" in text
+    assert "elle n'est jamais gardée plus de 48 heures" in text
 
 
 # The footer of every page

@@ -62,6 +62,10 @@ PUBLIC_PAGES = [
     "/accessibilite/",
     "/mentions-legales/",
     "/donnees-personnelles/",
+    "/ecoles/metal-academy/etre-recontacte/",
+    "/ecoles/metal-academy/etre-recontacte/merci/",
+    "/signaler-une-erreur/?page=/metiers/usinage/",
+    "/signaler-une-erreur/merci/?page=/metiers/usinage/",
 ]
 PAYLOADS = ['"><script>alert(1)</script>', "'\"><img src=x onerror=alert(1)>"]
 LIST_PARAMETERS = [

@@ -216,6 +216,9 @@ else:
     EMAIL_BACKEND = "outbox.backends.NotConfiguredBackend"  # keeps every message waiting in the outbox
 # Sent (and abandoned) messages are deleted after this: they may hold what a family wrote.
 OUTBOX_RETENTION = timedelta(days=30)
+# Families' contact requests and error reports (contact/) are deleted this long after they were sent: six
+# months, 183 days, by `manage.py purge_public_messages`, run daily. The personal data page says so.
+PUBLIC_MESSAGES_RETENTION = timedelta(days=183)
 
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]

@@ -38,3 +38,30 @@ def assert_no_violation(page, axe):
         if results.violations_count:
             reports[f"{screen} {viewport['width']}×{viewport['height']}"] = results.generate_report()
     assert not reports, "\n".join(f"--- {screen}\n{report}" for screen, report in reports.items())
+
+
+# The public's forms sent back with their errors (status 400), typed in the browser then sent: each passes
+# the browser's own checks (required fields) and fails the site's (no phone nor e-mail; a blank text).
+FORMS_WITH_ERRORS = {
+    "contact-errors": (
+        PAGES["contact-form"],
+        {"Votre prénom": "Camille", "Âge du jeune intéressé par l'école": "16", "S'inscrire": True},
+        "Envoyer ma demande",
+    ),
+    "report-errors": (PAGES["report-form"], {"Qu'est-ce qui ne va pas ?": "   "}, "Envoyer le signalement"),
+}
+
+
+@pytest.mark.parametrize("path, typed, button", FORMS_WITH_ERRORS.values(), ids=FORMS_WITH_ERRORS.keys())
+def test_no_axe_violation_on_a_form_sent_back_with_its_errors(page, axe, path, typed, button):
+    page.goto(path)
+    for label, value in typed.items():
+        if value is True:
+            page.get_by_label(label).check()
+        else:
+            page.get_by_label(label).fill(value)
+    with page.expect_response(lambda response: response.request.method == "POST") as sent:
+        page.get_by_role("button", name=button).click()
+    assert sent.value.status == 400
+    assert page.title().startswith("Erreur : ")
+    assert_no_violation(page, axe)

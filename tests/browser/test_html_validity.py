@@ -34,18 +34,46 @@ def vnu_errors(files):
     return errors
 
 
+def posted_pages(site_url):
+    """The public's forms answered with their errors (400) and refused from another site (403):
+    {name: (path, form, headers, status)}."""
+    paths = page_paths()
+    own = {"Origin": site_url}
+    return {
+        "contact-errors": (paths["contact-form"], {"first_name": "Camille", "age": "16"}, own, 400),
+        "report-errors": (
+            paths["report-form"].split("?")[0],
+            {"page": "/metiers/", "description": "x"},
+            own,
+            400,
+        ),
+        "cross-site": (
+            paths["contact-form"],
+            {"first_name": "Camille"},
+            {"Origin": "https://evil.example"},
+            403,
+        ),
+    }
+
+
 @pytest.fixture
 def screen():
     """The HTML does not depend on the screen: one check, not one per width."""
     return "desktop"
 
 
-def test_every_kind_of_page_is_valid_html(page, tmp_path):
+def test_every_kind_of_page_is_valid_html(page, site, tmp_path):
     assert VNU_JAR.exists(), "the Nu Html Checker is missing: run `make browser-deps` (npm ci)"
     files = []
     for name, path in page_paths().items():
         response = page.request.get(path)  # the bytes the live server sends, before any parsing
         assert response.status == expected_status(name), path
+        file = tmp_path / f"{name}.html"
+        file.write_bytes(response.body())
+        files.append(file)
+    for name, (path, form, headers, status) in posted_pages(site.url).items():
+        response = page.request.post(path, form=form, headers=headers)
+        assert response.status == status, name
         file = tmp_path / f"{name}.html"
         file.write_bytes(response.body())
         files.append(file)
