@@ -10,6 +10,7 @@ from django.urls import resolve, reverse
 
 from contact.abuse import SUBMISSIONS_KEPT
 from contact.views import CONTACT_LIMIT, REPORT_LIMIT
+from proposals.views import RATE_LIMIT as PROPOSAL_LIMIT
 from tests.outline import outline
 
 LEGAL_PAGES = {
@@ -137,6 +138,7 @@ def test_the_personal_data_page_says_what_the_public_forms_keep_and_for_how_long
     page = outline(client.get("/donnees-personnelles/"))
     assert page.h2_texts["demandes"] == "Si vous demandez à être recontacté par une école"
     assert page.h2_texts["signalements"] == "Si vous signalez une erreur"
+    assert page.h2_texts["propositions"] == "Si vous mettez à jour la fiche de votre école"
     assert page.h2_texts["abus"] == "Contre les envois abusifs"
     text = page.text
     for collected in ("votre prénom", "votre numéro de téléphone", "l'âge du jeune", "votre message"):
@@ -162,7 +164,9 @@ def test_the_durations_and_limits_of_the_public_forms_are_the_codes(client, db):
     assert text.count("effacée automatiquement de l'annuaire 6 mois après son envoi") == 1
     assert "Il est effacé automatiquement 6 mois après son envoi" in text
     assert "effacés du site en même temps, ou plus tôt : 30 jours après leur envoi" in text
-    assert "5 demandes de contact et 10 signalements par heure" in text
+    assert (PROPOSAL_LIMIT.limit, PROPOSAL_LIMIT.window) == (5, timedelta(hours=1))
+    assert "5 demandes de contact, 10 signalements et 5 propositions de mise à jour par heure" in text
+    assert "Elles sont effacées automatiquement 6 mois après la décision de l'équipe." in text
     assert "Elle est gardée 24 heures, puis effacée par le nettoyage qui a lieu chaque nuit" in text
     assert "elle n'est jamais gardée plus de 48 heures" in text
 
