@@ -193,28 +193,29 @@ def test_backup_leaves_out_only_what_migrate_rebuilds_or_what_does_not_last(db):
     }
 
 
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        (None, "n'existe pas"),
-        ("", "n'est pas du JSON valide (ligne 1, colonne 1)"),
-        ('[{"model": "schools.school", "fields": {"na', "n'est pas du JSON valide"),
-        ('{"schools": []}', "n'a pas la forme d'une sauvegarde"),
-        ('[{"model": "schools.school"}]', "n'a pas la forme d'une sauvegarde"),
-        ("[]", "ne contient aucun objet"),
-        (b"\xff\xfe[]", "n'est pas du texte UTF-8"),
-    ],
-)
-def test_a_bad_file_is_refused_before_anything_is_written(directory, tmp_path, content, message):
-    backup = tmp_path / "backup.json"
-    if isinstance(content, bytes):
-        backup.write_bytes(content)
-    elif content is not None:
-        backup.write_text(content)
-    before = content_snapshot()
-    with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        call_command("restore", str(backup), verbosity=0)
-    assert content_snapshot() == before
+class TestBadFiles:
+    @pytest.mark.parametrize(
+        ("content", "message"),
+        [
+            (None, "n'existe pas"),
+            ("", "n'est pas du JSON valide (ligne 1, colonne 1)"),
+            ('[{"model": "schools.school", "fields": {"na', "n'est pas du JSON valide"),
+            ('{"schools": []}', "n'a pas la forme d'une sauvegarde"),
+            ('[{"model": "schools.school"}]', "n'a pas la forme d'une sauvegarde"),
+            ("[]", "ne contient aucun objet"),
+            (b"\xff\xfe[]", "n'est pas du texte UTF-8"),
+        ],
+    )
+    def test_a_bad_file_is_refused_before_anything_is_written(self, directory, tmp_path, content, message):
+        backup = tmp_path / "backup.json"
+        if isinstance(content, bytes):
+            backup.write_bytes(content)
+        elif content is not None:
+            backup.write_text(content)
+        before = content_snapshot()
+        with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
+            call_command("restore", str(backup), verbosity=0)
+        assert content_snapshot() == before
 
 
 def test_a_file_that_fails_halfway_restores_nothing(directory, tmp_path):

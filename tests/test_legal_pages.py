@@ -134,14 +134,25 @@ def test_the_durations_on_the_pages_are_the_settings(client, db):
 # The footer of every page
 
 
-@pytest.mark.parametrize(
-    "url",
-    ["/", "/ecoles/", "/ecoles/metal-academy/", "/metiers/", "/parents/", "/accessibilite/", "/nulle-part/"],
-)
-def test_every_page_links_to_the_three_pages_and_shows_the_accessibility_status(client, directory, url):
-    page = outline(client.get(url))
-    assert page.links_in("Informations légales") == {
-        "/accessibilite/": "Accessibilité : non conforme",
-        "/mentions-legales/": "Mentions légales",
-        "/donnees-personnelles/": "Données personnelles",
-    }
+class TestLinkedFromEveryPage:
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "/",
+            "/ecoles/",
+            "/ecoles/metal-academy/",
+            "/metiers/",
+            "/parents/",
+            "/accessibilite/",
+            "/nulle-part/",
+        ],
+    )
+    def test_every_page_links_to_the_three_pages_and_shows_the_accessibility_status(
+        self, client, directory, url
+    ):
+        page = outline(client.get(url))
+        assert page.links_in("Informations légales") == {
+            "/accessibilite/": "Accessibilité : non conforme",
+            "/mentions-legales/": "Mentions légales",
+            "/donnees-personnelles/": "Données personnelles",
+        }

@@ -126,12 +126,13 @@ def school(db):
 # Content-Security-Policy and the other headers
 
 
-@pytest.mark.parametrize("url", PUBLIC_PAGES)
-def test_every_public_page_has_the_security_headers_and_no_inline_code(client, directory, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    assert_security_headers(response)
-    assert inline_code(response.content.decode()) == []
+class TestPublicPages:
+    @pytest.mark.parametrize("url", PUBLIC_PAGES)
+    def test_every_public_page_has_the_security_headers_and_no_inline_code(self, client, directory, url):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert_security_headers(response)
+        assert inline_code(response.content.decode()) == []
 
 
 def test_the_policy_allows_no_inline_code_nor_eval():

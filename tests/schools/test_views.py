@@ -243,7 +243,7 @@ class TestHome:
         assert f'action="{LIST_URL}"' in html
 
 
-@pytest.mark.parametrize("school_count", [10, 200])
+@pytest.mark.parametrize("school_count", [10, 200], scope="class")
 class TestQueryCounts:
     """Each public page runs a fixed number of queries, whatever the number of schools."""
 
@@ -270,13 +270,12 @@ class TestQueryCounts:
             ("/financements/financeur-commun/", 4),
         ],
     )
-    def test_public_pages(self, db, client, django_assert_num_queries, school_count, url, queries):
-        make_directory(school_count)
+    def test_public_pages(self, client, directory_of_size, django_assert_num_queries, url, queries):
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200
 
-    def test_school_page(self, db, client, django_assert_num_queries, school_count):
-        school = make_directory(school_count)[-1]
+    def test_school_page(self, client, directory_of_size, django_assert_num_queries):
+        school = directory_of_size[-1]
         # content version, school and commune, trades, programmes, fundings, testimonial links, sources,
         # upcoming open days
         with django_assert_num_queries(8):
