@@ -1,4 +1,6 @@
+from collections import defaultdict
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -11,6 +13,8 @@ from schools.history import record_current_state
 from schools.management.commands.load_directory import CONTENT_FIXTURES, GAZETTEER_FIXTURES
 from tests.factories import make_directory
 from tests.redis_server import REDIS_SERVER, TEST_REDIS_URL, RedisServer
+
+BROWSER_TESTS = Path(__file__).parent / "browser"
 
 
 @pytest.fixture(scope="session")
@@ -77,8 +81,9 @@ def class_db(django_db_setup, django_db_blocker):
 
     Each test still runs in its own transaction inside this one (a savepoint: the test requests `db`), so
     whatever a test writes is undone before the next test; the page cache is emptied before each test as
-    ever. Every test of such a class must use the class's data: a test that did not ask for it would see it
-    all the same. Outside a class, pytest gives a class-scoped fixture to each test function on its own."""
+    ever. Every test of such a class must use the class's data, which pytest_collection_modifyitems below
+    checks: a test that did not ask for it would see it all the same. Outside a class, pytest gives a
+    class-scoped fixture to each test function on its own."""
     with rolled_back(django_db_blocker):
         yield
 
@@ -142,3 +147,31 @@ def server_error_response(client, db, monkeypatch):
     response = client.get("/")
     assert response.status_code == 500
     return response
+
+
+def pytest_collection_modifyitems(config, items):
+    """Collection fails on a test that would run where it does not belong (tests/browser/conftest.py has
+    marked its folder's tests already: the hooks of conftest files deeper down are called first)."""
+    errors = {}
+    users_of_class_db = defaultdict(set)
+    for item in items:
+        test = item.nodeid.split("[")[0]
+        fixtures = set(getattr(item, "fixturenames", ()))
+        # pytest-playwright gives the parameter browser_name to each test asking for a fixture that opens
+        # Chromium (page, context, browser…), even one whose own parameter is called `page`.
+        params = item.callspec.params if hasattr(item, "callspec") else {}
+        if "browser_name" in params and not item.get_closest_marker("browser"):
+            errors[test] = "drives Chromium (or names a parameter `page`): mark it browser"
+        elif BROWSER_TESTS in item.path.parents and not item.get_closest_marker("browser"):
+            errors[test] = "is in tests/browser/ but not marked browser"
+        if "class_db" in fixtures and fixtures & {"transactional_db", "live_server"}:
+            errors[test] = "is transactional: it cannot run inside its class's transaction"
+        elif "class_db" in fixtures and "db" not in fixtures:
+            errors[test] = "uses data built for its class without `db`: what it writes would stay"
+        if item.cls is not None:
+            users_of_class_db[item.nodeid.rsplit("::", 1)[0]].add("class_db" in fixtures)
+    for cls, uses in users_of_class_db.items():
+        if len(uses) > 1:
+            errors[cls] = "some tests use data built for the class (class_db), others not"
+    if errors:
+        raise pytest.UsageError("\n".join(f"{where}: {why}" for where, why in errors.items()))

@@ -59,12 +59,12 @@ def fuzz_client(client, directory):
 
 
 class TestOnTheRealDirectory:
-    @pytest.mark.parametrize("page", PUBLIC_PAGES)
+    @pytest.mark.parametrize("path", PUBLIC_PAGES)
     @FUZZ
     @given(query_string=query_strings)
-    def test_no_query_string_makes_a_public_page_fail(self, fuzz_client, page, query_string):
-        response = fuzz_client.get(page, QUERY_STRING=query_string)
-        assert response.status_code < 500, (page, query_string)
+    def test_no_query_string_makes_a_public_page_fail(self, fuzz_client, path, query_string):
+        response = fuzz_client.get(path, QUERY_STRING=query_string)
+        assert response.status_code < 500, (path, query_string)
 
     @FUZZ
     @given(

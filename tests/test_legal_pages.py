@@ -18,7 +18,7 @@ LEGAL_PAGES = {
 
 
 @pytest.fixture(params=list(LEGAL_PAGES))
-def page(request, client, db):
+def legal_page(request, client, db):
     url, title = LEGAL_PAGES[request.param]
     assert reverse(request.param) == url
     response = client.get(url)
@@ -28,11 +28,11 @@ def page(request, client, db):
     return parsed
 
 
-def test_each_page_has_one_main_heading_and_labelled_sections(page):
-    assert page.h1_count == 1
-    assert f"<h1>{page.title}</h1>" in page.text
-    assert page.labelled_sections
-    assert all(label in page.h2_texts for label in page.labelled_sections)
+def test_each_page_has_one_main_heading_and_labelled_sections(legal_page):
+    assert legal_page.h1_count == 1
+    assert f"<h1>{legal_page.title}</h1>" in legal_page.text
+    assert legal_page.labelled_sections
+    assert all(label in legal_page.h2_texts for label in legal_page.labelled_sections)
 
 
 @pytest.mark.parametrize("name", LEGAL_PAGES)

@@ -150,9 +150,9 @@ class TestSchoolList:
         if "financement" not in params:
             assert school_names(response) == ["GM2A", "L'Usin'Eure"]
 
-    @pytest.mark.parametrize("page", ["abc", "0", "-1", "99999", "1e9", "\x00", "9" * 400])
-    def test_junk_page_numbers_show_a_real_page(self, client, sample, page):
-        response = client.get(LIST_URL, {"page": page})
+    @pytest.mark.parametrize("page_number", ["abc", "0", "-1", "99999", "1e9", "\x00", "9" * 400])
+    def test_junk_page_numbers_show_a_real_page(self, client, sample, page_number):
+        response = client.get(LIST_URL, {"page": page_number})
         assert response.status_code == 200
         assert len(school_names(response)) == 3
 
