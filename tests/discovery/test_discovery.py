@@ -160,11 +160,6 @@ class TestSchoolStructuredData:
         script = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
         assert "<" not in script and ">" not in script
 
-    def test_the_page_costs_no_more_queries(self, client, school, django_assert_num_queries):
-        # content version, school, trades, programmes, fundings, links, sources, open days: as before
-        with django_assert_num_queries(8):
-            client.get(school.get_absolute_url())
-
 
 class TestSharingTags:
     @pytest.mark.parametrize(

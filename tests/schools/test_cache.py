@@ -8,7 +8,6 @@ import datetime
 import io
 import json
 import sys
-from html import unescape
 
 import pytest
 from django.conf import settings as django_settings
@@ -31,6 +30,7 @@ from schools.cache import (
 from schools.models import OpenDay, School
 from tests.conftest import redis_caches
 from tests.factories import make_school, make_testimonial_link, make_trade
+from tests.responses import text
 
 # What the security middleware and the rest of the stack add: a hit must carry each of them, unchanged.
 STACK_HEADERS = [
@@ -60,10 +60,6 @@ def serialize_by_natural_keys(objects):
     return serializers.serialize(
         "json", objects, use_natural_foreign_keys=True, use_natural_primary_keys=True
     )
-
-
-def text(response):
-    return unescape(response.content.decode())
 
 
 @pytest.fixture

@@ -1,27 +1,15 @@
 """Nearest first: "what can I learn near me?" answered from the real gazetteer and the real directory."""
 
 import re
-from html import unescape
 
 import pytest
 from django.db.models import Count
 
 from places.models import Commune
 from tests.factories import make_school, make_trade
+from tests.responses import school_slugs, text
 
 LIST_URL = "/ecoles/"
-
-
-def names(response):
-    return [school.name for school in response.context["object_list"]]
-
-
-def slugs(response):
-    return [school.slug for school in response.context["object_list"]]
-
-
-def text(response):
-    return unescape(response.content.decode())
 
 
 class TestNearestFirst:
@@ -42,8 +30,8 @@ class TestNearestFirst:
     def test_nearest_school_comes_first(self, client, directory, typed, first):
         response = client.get(LIST_URL, {"pres_de": typed})
         assert response.status_code == 200
-        assert slugs(response)[0] == first
-        assert len(slugs(response)) == 10  # nearest first, nobody dropped
+        assert school_slugs(response)[0] == first
+        assert len(school_slugs(response)) == 10  # nearest first, nobody dropped
 
     def test_distances_are_shown_in_km_and_increase(self, client, directory):
         response = client.get(LIST_URL, {"pres_de": "valognes"})
@@ -60,14 +48,14 @@ class TestNearestFirst:
 
     def test_radius_keeps_only_schools_within_reach(self, client, directory):
         response = client.get(LIST_URL, {"pres_de": "Caen", "rayon": "20"})
-        assert slugs(response) == ["edp-100-bois-caen", "metal-academy"]
+        assert school_slugs(response) == ["edp-100-bois-caen", "metal-academy"]
         assert all(school.distance_km <= 20 for school in response.context["object_list"])
-        wider = client.get(LIST_URL, {"pres_de": "Caen", "rayon": "50"})
-        assert "fil-en-normandie" in slugs(wider) and "ecole-usinage-cotentin" not in slugs(wider)
+        wider = school_slugs(client.get(LIST_URL, {"pres_de": "Caen", "rayon": "50"}))
+        assert "fil-en-normandie" in wider and "ecole-usinage-cotentin" not in wider
 
     def test_combines_with_trade_filter(self, client, directory):
         response = client.get(LIST_URL, {"pres_de": "Valognes", "metier": "usinage"})
-        assert slugs(response) == ["ecole-usinage-cotentin", "usineure"]
+        assert school_slugs(response) == ["ecole-usinage-cotentin", "usineure"]
 
     def test_postcode_shared_by_several_communes_searches_around_them_and_offers_a_choice(
         self, client, directory
@@ -77,13 +65,13 @@ class TestNearestFirst:
         response = client.get(LIST_URL, {"pres_de": "14110"})
         page = text(response)
         assert response.status_code == 200
-        assert slugs(response)[0] == "fil-en-normandie"
+        assert school_slugs(response)[0] == "fil-en-normandie"
         assert "Plusieurs communes correspondent à « 14110 »" in page
         for commune in shared:
             assert commune.name in page
         assert "pres_de=Cond%C3%A9-en-Normandie+%2814110%29" in response.content.decode()
         chosen = client.get(LIST_URL, {"pres_de": "Condé-en-Normandie (14110)"})
-        assert slugs(chosen)[0] == "fil-en-normandie" and "Plusieurs communes" not in text(chosen)
+        assert school_slugs(chosen)[0] == "fil-en-normandie" and "Plusieurs communes" not in text(chosen)
 
     def test_a_name_shared_by_several_communes_offers_the_choices(self, client, directory):
         # Two communes of today with one name (a former commune named like the commune it joined is not a
@@ -100,14 +88,14 @@ class TestNearestFirst:
         response = client.get(LIST_URL, {"pres_de": "Trifouilly-les-Oies", "metier": "usinage"})
         assert response.status_code == 200
         assert "Nous ne trouvons pas « Trifouilly-les-Oies »" in text(response)
-        assert sorted(slugs(response)) == ["ecole-usinage-cotentin", "usineure"]
+        assert sorted(school_slugs(response)) == ["ecole-usinage-cotentin", "usineure"]
 
     @pytest.mark.parametrize("radius", ["7", "abc", "-10", "1" * 50])
     def test_unknown_radius_is_ignored_with_a_message(self, client, directory, radius):
         response = client.get(LIST_URL, {"pres_de": "Caen", "rayon": radius})
         assert response.status_code == 200
         assert "Le rayon « " in text(response)
-        assert len(slugs(response)) == 10
+        assert len(school_slugs(response)) == 10
 
     def test_radius_without_a_place_is_explained(self, client, directory):
         assert "Le rayon sert avec « Près de »" in text(client.get(LIST_URL, {"rayon": "20"}))
@@ -119,7 +107,7 @@ class TestNearestFirst:
         first = client.get(LIST_URL, {"pres_de": "valognes"})
         assert "pres_de=valognes&amp;page=2" in first.content.decode()
         second = client.get(LIST_URL, {"pres_de": "valognes", "page": "2"})
-        assert len(slugs(first)) == 12 and len(slugs(second)) == 12  # 25 schools: 12, 12, 1
+        assert len(school_slugs(first)) == 12 and len(school_slugs(second)) == 12  # 25 schools: 12, 12, 1
         distances = [s.distance_km for s in [*first.context["object_list"], *second.context["object_list"]]]
         assert distances == sorted(distances)
 

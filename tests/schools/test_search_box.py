@@ -9,6 +9,7 @@ import pytest
 from places.lookup import find_place
 from schools.search_box import read_search_box
 from tests.factories import make_school, make_trade
+from tests.responses import school_slugs
 
 LIST_URL = "/ecoles/"
 MECA, CUISINE, BOIS, COUTURE = (
@@ -128,16 +129,12 @@ def page(client, **params):
     return response, unescape(response.content.decode())
 
 
-def slugs(response):
-    return [school.slug for school in response.context["object_list"]]
-
-
 class TestTheAnswer:
     """The list page a search box input gives, on the real directory and gazetteer."""
 
     def test_a_trade_and_a_place_become_visible_filters_nearest_first(self, client, directory):
         response, html = page(client, q="mécanique Caen")
-        assert slugs(response) == ["gm2a-argentan"]
+        assert school_slugs(response) == ["gm2a-argentan"]
         assert "Métier : Mécanique automobile" in html and "Près de : Caen" in html  # the removable chips
         assert "de la plus proche à la plus lointaine de Caen" in html
         assert "km à vol d'oiseau" in html
@@ -148,12 +145,12 @@ class TestTheAnswer:
 
     def test_a_place_alone_lists_every_school_nearest_first(self, client, directory):
         response, html = page(client, q="Tourlaville")
-        assert slugs(response)[0] == "ecole-usinage-cotentin" and len(slugs(response)) == 10
+        assert school_slugs(response)[0] == "ecole-usinage-cotentin" and len(school_slugs(response)) == 10
         assert "de la plus proche à la plus lointaine de Tourlaville, Cherbourg-en-Cotentin" in html
 
     def test_when_nothing_fits_the_nearest_schools_teaching_the_trade_are_shown(self, client, directory):
         response, html = page(client, q="couture près de Caen", rayon="10")
-        assert slugs(response) == []
+        assert school_slugs(response) == []
         assert "Aucune école ne correspond exactement à tous ces choix." in html
         assert (
             "Les écoles les plus proches de Caen qui enseignent le métier « Couture et confection »" in html
@@ -162,7 +159,7 @@ class TestTheAnswer:
 
     def test_when_no_school_teaches_it_nearby_the_nearest_schools_at_all_are_shown(self, client, directory):
         response, html = page(client, q="Caen zzzz")
-        assert slugs(response) == []
+        assert school_slugs(response) == []
         assert "Les écoles les plus proches de Caen</h2>" in html
         assert [s.slug for s in response.context["alternatives"]["schools"]] == [
             "edp-100-bois-caen",
@@ -172,7 +169,7 @@ class TestTheAnswer:
 
     def test_without_a_place_the_schools_teaching_the_trade_are_shown(self, client, directory):
         response, html = page(client, q="cuisine calvados")
-        assert slugs(response) == []
+        assert school_slugs(response) == []
         assert "Les écoles qui enseignent le métier « Cuisine et service en salle »" in html
         assert [s.slug for s in response.context["alternatives"]["schools"]] == ["le-ptit-plat"]
 

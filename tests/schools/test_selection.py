@@ -2,7 +2,6 @@
 
 import datetime
 import re
-from html import unescape
 
 import pytest
 from django.db import connection
@@ -13,12 +12,9 @@ from django.utils import timezone
 from schools.models import OpenDay
 from schools.selection import MAX_SCHOOLS, Selection
 from tests.factories import make_programme, make_school, make_trade
+from tests.responses import text
 
 SELECTION_URL = reverse("selection")
-
-
-def text(response):
-    return unescape(response.content.decode())
 
 
 def names(response):

@@ -26,7 +26,8 @@ from django.core.cache import cache
 from schools import cache as page_cache
 from tests.conftest import redis_caches
 from tests.factories import make_school
-from tests.redis_server import REDIS_SERVER, RedisServer, free_port
+from tests.ports import free_port
+from tests.redis_server import REDIS_SERVER, RedisServer
 
 PROJECT = Path(__file__).resolve().parent.parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
