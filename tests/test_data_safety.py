@@ -260,6 +260,7 @@ def manage(*args, **environ):
     return result.returncode, result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("settings_module", ["normandy_ep.settings.base", "normandy_ep.settings.dev"])
 def test_without_database_url_restore_refuses_and_says_how_to_reach_production(tmp_path, settings_module):
     """The real case: production settings, or the default ones, with DATABASE_URL forgotten. The file named
@@ -280,6 +281,7 @@ def test_without_database_url_restore_refuses_and_says_how_to_reach_production(t
     assert (development.stat().st_mtime_ns if development.exists() else None) == before
 
 
+@pytest.mark.slow
 def test_an_expected_error_exits_non_zero_with_a_message_and_no_traceback(tmp_path):
     broken = tmp_path / "sauvegarde.json"
     broken.write_text('[{"model": "schools.school", "fields": {"na')
@@ -355,6 +357,7 @@ def empty_database_url(db, tmp_path):
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.mark.slow
 def test_every_project_migration_runs_down_to_zero_and_up_again(empty_database_url):
     configs = project_apps()
     assert {"schools", "places", "sources"} <= {config.label for config in configs}

@@ -69,6 +69,7 @@ def test_a_cache_nobody_answers_costs_no_page_and_the_log_says_why(
     assert "construites depuis la base de données" in message
 
 
+@pytest.mark.slow
 @needs_redis_server
 def test_when_redis_stops_pages_are_built_and_once_it_is_back_they_are_cached_again(
     client, school, settings, caplog, fresh_page_store, tmp_path, monkeypatch, django_assert_num_queries
