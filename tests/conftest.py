@@ -113,7 +113,8 @@ def directory_of_size_for_class(class_db, django_db_blocker, school_count):
 def directory_of_size(directory_of_size_for_class, db):
     """`make_directory(school_count)`'s schools, built once for a class parametrized with `school_count` at
     class scope (`@pytest.mark.parametrize("school_count", [3, 40], scope="class")`): what a query-count test
-    needs to show that a page's number of queries does not grow with the data. The tests only read them."""
+    needs to show that a page's number of queries does not grow with the data. A test may add rows (its own
+    transaction takes them away) but leaves these objects as they are: the next test gets the same ones."""
     return directory_of_size_for_class
 
 

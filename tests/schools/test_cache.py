@@ -183,12 +183,6 @@ def test_a_page_stored_over_https_is_never_replayed_over_plain_http(client, scho
     assert "Strict-Transport-Security" not in over_http
 
 
-def test_a_cached_page_costs_one_query(client, school, django_assert_num_queries):
-    client.get("/ecoles/")
-    with django_assert_num_queries(1):  # the content version
-        assert "L'Usin'Eure" in text(client.get("/ecoles/"))
-
-
 def test_any_content_change_shows_on_the_next_request(client, school):
     assert "L'Usin'Eure" in text(client.get("/ecoles/"))
     school.name = "L'Usin'Eure (nouveau nom)"
