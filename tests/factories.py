@@ -143,7 +143,8 @@ def make_key_figure(**overrides):
 
 def make_directory(school_count):
     """A directory of `school_count` published schools sharing trades, programmes and funders, each school
-    with its programme, funding, testimonial link and sources: the shape of the real data, at any size."""
+    with its address and contact, programme, funding, testimonial link and sources: the shape of the real
+    data, at any size."""
     trades = [make_trade(slug=f"metier-commun-{i}", name=f"Métier commun {i}") for i in range(3)]
     programme = make_programme(trades=trades[:1], slug="cap-commun", title="CAP Commun")
     follow_on = make_programme(
@@ -155,7 +156,16 @@ def make_directory(school_count):
     make_key_figure(source=source)
     schools = []
     for i in range(school_count):
-        school = make_school(trades=trades[i % 3 : i % 3 + 2], programmes=[programme], sources=[source])
+        school = make_school(
+            trades=trades[i % 3 : i % 3 + 2],
+            programmes=[programme],
+            sources=[source],
+            street_address=f"{i + 1} rue du Port",
+            phone="+33231000000",
+            website=f"https://ecole-{i}.example.org/",
+            age_min=15,
+            age_max=18,
+        )
         make_school_funding(school, funder, source=source)
         make_testimonial_link(school)
         schools.append(school)

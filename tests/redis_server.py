@@ -8,14 +8,10 @@ import socket
 import subprocess
 import time
 
+from tests.ports import free_port
+
 REDIS_SERVER = shutil.which("redis-server")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def answers_ping(port, host="127.0.0.1"):

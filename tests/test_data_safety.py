@@ -214,28 +214,29 @@ def test_backup_leaves_out_only_what_migrate_rebuilds_or_what_does_not_last(db):
     }
 
 
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        (None, "n'existe pas"),
-        ("", "n'est pas du JSON valide (ligne 1, colonne 1)"),
-        ('[{"model": "schools.school", "fields": {"na', "n'est pas du JSON valide"),
-        ('{"schools": []}', "n'a pas la forme d'une sauvegarde"),
-        ('[{"model": "schools.school"}]', "n'a pas la forme d'une sauvegarde"),
-        ("[]", "ne contient aucun objet"),
-        (b"\xff\xfe[]", "n'est pas du texte UTF-8"),
-    ],
-)
-def test_a_bad_file_is_refused_before_anything_is_written(directory, tmp_path, content, message):
-    backup = tmp_path / "backup.json"
-    if isinstance(content, bytes):
-        backup.write_bytes(content)
-    elif content is not None:
-        backup.write_text(content)
-    before = content_snapshot()
-    with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        call_command("restore", str(backup), verbosity=0)
-    assert content_snapshot() == before
+class TestBadFiles:
+    @pytest.mark.parametrize(
+        ("content", "message"),
+        [
+            (None, "n'existe pas"),
+            ("", "n'est pas du JSON valide (ligne 1, colonne 1)"),
+            ('[{"model": "schools.school", "fields": {"na', "n'est pas du JSON valide"),
+            ('{"schools": []}', "n'a pas la forme d'une sauvegarde"),
+            ('[{"model": "schools.school"}]', "n'a pas la forme d'une sauvegarde"),
+            ("[]", "ne contient aucun objet"),
+            (b"\xff\xfe[]", "n'est pas du texte UTF-8"),
+        ],
+    )
+    def test_a_bad_file_is_refused_before_anything_is_written(self, directory, tmp_path, content, message):
+        backup = tmp_path / "backup.json"
+        if isinstance(content, bytes):
+            backup.write_bytes(content)
+        elif content is not None:
+            backup.write_text(content)
+        before = content_snapshot()
+        with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
+            call_command("restore", str(backup), verbosity=0)
+        assert content_snapshot() == before
 
 
 def test_a_file_that_fails_halfway_restores_nothing(directory, tmp_path):
@@ -280,6 +281,7 @@ def manage(*args, **environ):
     return result.returncode, result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("settings_module", ["normandy_ep.settings.base", "normandy_ep.settings.dev"])
 def test_without_database_url_restore_refuses_and_says_how_to_reach_production(tmp_path, settings_module):
     """The real case: production settings, or the default ones, with DATABASE_URL forgotten. The file named
@@ -300,6 +302,7 @@ def test_without_database_url_restore_refuses_and_says_how_to_reach_production(t
     assert (development.stat().st_mtime_ns if development.exists() else None) == before
 
 
+@pytest.mark.slow
 def test_an_expected_error_exits_non_zero_with_a_message_and_no_traceback(tmp_path):
     broken = tmp_path / "sauvegarde.json"
     broken.write_text('[{"model": "schools.school", "fields": {"na')
@@ -375,6 +378,7 @@ def empty_database_url(db, tmp_path):
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.mark.slow
 def test_every_project_migration_runs_down_to_zero_and_up_again(empty_database_url):
     configs = project_apps()
     assert {"schools", "places", "sources"} <= {config.label for config in configs}

@@ -54,63 +54,58 @@ def test_loading_the_fixtures_twice_changes_nothing(db):
     assert first["places.Commune"] == 2644 + 646  # communes of today and former communes
 
 
-def test_the_ten_schools_are_published_where_the_sources_put_them(directory):
-    schools = {
-        school.slug: school.commune.name for school in School.objects.published().select_related("commune")
-    }
-    assert schools == EXPECTED_SCHOOLS
+class TestTheLoadedDirectory:
+    def test_the_ten_schools_are_published_where_the_sources_put_them(self, directory):
+        schools = {
+            school.slug: school.commune.name
+            for school in School.objects.published().select_related("commune")
+        }
+        assert schools == EXPECTED_SCHOOLS
 
+    def test_every_fact_bearing_object_cites_a_source(self, directory):
+        for model in (School, Programme, FundingSource):
+            assert not model.objects.filter(sources=None).exists(), model
+        assert SchoolFunding.objects.exists() and KeyFigure.objects.exists()  # their source is a required key
 
-def test_every_fact_bearing_object_cites_a_source(directory):
-    for model in (School, Programme, FundingSource):
-        assert not model.objects.filter(sources=None).exists(), model
-    assert SchoolFunding.objects.exists() and KeyFigure.objects.exists()  # their source is a required key
+    def test_every_object_passes_validation(self, directory):
+        for label in settings.CONTENT_APPS:
+            for model in apps.get_app_config(label).get_models():
+                if hasattr(model, "instance_type"):  # history records are written by edits, not fixtures
+                    continue
+                for obj in model._default_manager.all():
+                    obj.full_clean()
 
+    def test_fse_plus_2026_funds_exactly_the_seven_schools_of_the_region_page(self, directory):
+        funded = SchoolFunding.objects.filter(funding_source__slug="fse-plus", start_year=2026)
+        assert {funding.school.slug for funding in funded} == FSE_2026_SCHOOLS
 
-def test_every_object_passes_validation(directory):
-    for label in settings.CONTENT_APPS:
-        for model in apps.get_app_config(label).get_models():
-            if hasattr(model, "instance_type"):  # history records are written by edits, not fixtures
-                continue
-            for obj in model._default_manager.all():
-                obj.full_clean()
+    def test_metal_academy_is_not_free(self, directory):
+        school = School.objects.get(slug="metal-academy")
+        assert (school.cost, school.annual_fee_eur) == ("fee", 150)
 
+    def test_fil_en_normandie_regional_grant_per_pupil(self, directory):
+        funding = SchoolFunding.objects.get(
+            school__slug="fil-en-normandie", funding_source__slug="region-normandie"
+        )
+        assert (funding.amount_eur, funding.amount_basis) == (5000, "per_pupil_per_year")
 
-def test_fse_plus_2026_funds_exactly_the_seven_schools_of_the_region_page(directory):
-    funded = SchoolFunding.objects.filter(funding_source__slug="fse-plus", start_year=2026)
-    assert {funding.school.slug for funding in funded} == FSE_2026_SCHOOLS
+    def test_every_school_page_shows_its_commune_programmes_and_sources(self, client, directory):
+        for school in School.objects.select_related("commune").prefetch_related("programmes", "sources"):
+            response = client.get(school.get_absolute_url())
+            page = unescape(response.content.decode())
+            assert response.status_code == 200
+            assert school.commune.name in page
+            programmes = list(school.programmes.all())
+            for programme in programmes:
+                assert programme.title in page
+            if not programmes:
+                assert "Intitulé exact non confirmé" in page
+            for source in school.sources.all():
+                assert source.title in page
 
-
-def test_metal_academy_is_not_free(directory):
-    school = School.objects.get(slug="metal-academy")
-    assert (school.cost, school.annual_fee_eur) == ("fee", 150)
-
-
-def test_fil_en_normandie_regional_grant_per_pupil(directory):
-    funding = SchoolFunding.objects.get(
-        school__slug="fil-en-normandie", funding_source__slug="region-normandie"
-    )
-    assert (funding.amount_eur, funding.amount_basis) == (5000, "per_pupil_per_year")
-
-
-def test_every_school_page_shows_its_commune_programmes_and_sources(client, directory):
-    for school in School.objects.select_related("commune").prefetch_related("programmes", "sources"):
-        response = client.get(school.get_absolute_url())
-        page = unescape(response.content.decode())
-        assert response.status_code == 200
-        assert school.commune.name in page
-        programmes = list(school.programmes.all())
-        for programme in programmes:
-            assert programme.title in page
-        if not programmes:
-            assert "Intitulé exact non confirmé" in page
-        for source in school.sources.all():
-            assert source.title in page
-
-
-def test_load_directory_keeps_staff_edits_unless_forced(directory):
-    School.objects.filter(slug="usineure").update(description="Texte corrigé par la Région.")
-    call_command("load_directory", verbosity=0)
-    assert School.objects.get(slug="usineure").description == "Texte corrigé par la Région."
-    call_command("load_directory", "--force", verbosity=0)
-    assert School.objects.get(slug="usineure").description != "Texte corrigé par la Région."
+    def test_load_directory_keeps_staff_edits_unless_forced(self, directory):
+        School.objects.filter(slug="usineure").update(description="Texte corrigé par la Région.")
+        call_command("load_directory", verbosity=0)
+        assert School.objects.get(slug="usineure").description == "Texte corrigé par la Région."
+        call_command("load_directory", "--force", verbosity=0)
+        assert School.objects.get(slug="usineure").description != "Texte corrigé par la Région."

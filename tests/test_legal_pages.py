@@ -21,7 +21,7 @@ LEGAL_PAGES = {
 
 
 @pytest.fixture(params=list(LEGAL_PAGES))
-def page(request, client, db):
+def legal_page(request, client, db):
     url, title = LEGAL_PAGES[request.param]
     assert reverse(request.param) == url
     response = client.get(url)
@@ -31,11 +31,11 @@ def page(request, client, db):
     return parsed
 
 
-def test_each_page_has_one_main_heading_and_labelled_sections(page):
-    assert page.h1_count == 1
-    assert f"<h1>{page.title}</h1>" in page.text
-    assert page.labelled_sections
-    assert all(label in page.h2_texts for label in page.labelled_sections)
+def test_each_page_has_one_main_heading_and_labelled_sections(legal_page):
+    assert legal_page.h1_count == 1
+    assert f"<h1>{legal_page.title}</h1>" in legal_page.text
+    assert legal_page.labelled_sections
+    assert all(label in legal_page.h2_texts for label in legal_page.labelled_sections)
 
 
 @pytest.mark.parametrize("name", LEGAL_PAGES)
@@ -174,14 +174,25 @@ def test_the_durations_and_limits_of_the_public_forms_are_the_codes(client, db):
 # The footer of every page
 
 
-@pytest.mark.parametrize(
-    "url",
-    ["/", "/ecoles/", "/ecoles/metal-academy/", "/metiers/", "/parents/", "/accessibilite/", "/nulle-part/"],
-)
-def test_every_page_links_to_the_three_pages_and_shows_the_accessibility_status(client, directory, url):
-    page = outline(client.get(url))
-    assert page.links_in("Informations légales") == {
-        "/accessibilite/": "Accessibilité : non conforme",
-        "/mentions-legales/": "Mentions légales",
-        "/donnees-personnelles/": "Données personnelles",
-    }
+class TestLinkedFromEveryPage:
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "/",
+            "/ecoles/",
+            "/ecoles/metal-academy/",
+            "/metiers/",
+            "/parents/",
+            "/accessibilite/",
+            "/nulle-part/",
+        ],
+    )
+    def test_every_page_links_to_the_three_pages_and_shows_the_accessibility_status(
+        self, client, directory, url
+    ):
+        page = outline(client.get(url))
+        assert page.links_in("Informations légales") == {
+            "/accessibilite/": "Accessibilité : non conforme",
+            "/mentions-legales/": "Mentions légales",
+            "/donnees-personnelles/": "Données personnelles",
+        }

@@ -209,6 +209,7 @@ class TestSuperusersMustHaveOne:
         assert log_in(client).url == "/admin/"
         assert client.get("/admin/auth/user/").status_code == 200
 
+    @pytest.mark.slow
     def test_production_settings_require_it_unless_told_otherwise(self):
         code = "from django.conf import settings; print(settings.SUPERUSERS_NEED_SECOND_FACTOR)"
         assert manage("shell", "-c", code, env=PRODUCTION_ENV).stdout.split()[-1] == "True"

@@ -130,12 +130,13 @@ def school(db):
 # Content-Security-Policy and the other headers
 
 
-@pytest.mark.parametrize("url", PUBLIC_PAGES)
-def test_every_public_page_has_the_security_headers_and_no_inline_code(client, directory, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    assert_security_headers(response)
-    assert inline_code(response.content.decode()) == []
+class TestPublicPages:
+    @pytest.mark.parametrize("url", PUBLIC_PAGES)
+    def test_every_public_page_has_the_security_headers_and_no_inline_code(self, client, directory, url):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert_security_headers(response)
+        assert inline_code(response.content.decode()) == []
 
 
 def test_the_policy_allows_no_inline_code_nor_eval():
@@ -205,6 +206,7 @@ def test_https_responses_carry_hsts_for_a_year_with_subdomains_and_preload(clien
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
 
 
+@pytest.mark.slow
 def test_production_settings_make_cookies_secure_httponly_and_samesite():
     code = (
         "from django.conf import settings as s; "
@@ -217,6 +219,7 @@ def test_production_settings_make_cookies_secure_httponly_and_samesite():
     assert result.stdout.strip().splitlines()[-1] == "True True Lax True True Lax True 31536000 True True"
 
 
+@pytest.mark.slow
 def test_behind_the_tls_proxy_failed_logins_count_against_the_visitor_not_the_proxy():
     code = "from django.conf import settings; print(settings.AXES_CLIENT_IP_CALLABLE)"
     result = manage("shell", "-c", code, env=PRODUCTION_ENV | {"DJANGO_BEHIND_TLS_PROXY": "true"})
@@ -224,6 +227,7 @@ def test_behind_the_tls_proxy_failed_logins_count_against_the_visitor_not_the_pr
     assert result.stdout.strip().splitlines()[-1] == "security.client_ip.client_ip_behind_proxy"
 
 
+@pytest.mark.slow
 def test_an_https_request_under_production_settings_gets_every_header(tmp_path):
     """A real request through the production middleware. /admin/ sends an anonymous visitor to the login form
     without a template or the database (there is none: the static files are not collected, no database)."""
@@ -259,6 +263,7 @@ def test_the_cookies_of_the_admin_are_secure_httponly_and_samesite(client, admin
         assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax", cookie.output()
 
 
+@pytest.mark.slow
 def test_plain_http_is_redirected_to_https_under_production_settings(tmp_path):
     code = (
         "from django.test import Client; "

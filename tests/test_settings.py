@@ -1,4 +1,6 @@
-"""Production settings are base settings plus environment variables, and they fail closed."""
+"""Production settings are base settings plus environment variables, and they fail closed.
+
+Each test runs manage.py in a child process with the environment it names: the whole module is marked slow."""
 
 import os
 import subprocess
@@ -6,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.slow
 
 PROJECT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {

@@ -206,57 +206,56 @@ UNSURE_FACTS_LEFT_OUT = [
 ]
 
 
-@pytest.mark.parametrize(("slug", "field", "empty"), UNSURE_FACTS_LEFT_OUT)
-def test_an_unsure_fact_is_not_published_bare(directory, slug, field, empty):
-    assert getattr(School.objects.get(slug=slug), field) == empty
+class TestUnsureFacts:
+    @pytest.mark.parametrize(("slug", "field", "empty"), UNSURE_FACTS_LEFT_OUT)
+    def test_an_unsure_fact_is_not_published_bare(self, directory, slug, field, empty):
+        assert getattr(School.objects.get(slug=slug), field) == empty
 
+    def test_unsure_diplomas_are_left_out_or_shown_with_their_doubt(self, client, directory):
+        # Le Havre's and Le P'tit Plat's exact diplomas are inferred: no diploma page is linked.
+        for slug in ("metropole-havraise", "le-ptit-plat"):
+            assert not School.objects.get(slug=slug).programmes.exists()
+        # Caen: the Région says CAP charpentier bois, TendanceOuest "CAP construction bois": shown with the
+        # doubt.
+        caen = School.objects.get(slug="edp-100-bois-caen")
+        facts = section(page(client, caen.get_absolute_url()), "en-bref")
+        assert "CAP Charpentier bois" in facts
+        assert "TendanceOuest parle d'un « CAP construction bois »" in facts
 
-def test_unsure_diplomas_are_left_out_or_shown_with_their_doubt(client, directory):
-    # Le Havre's and Le P'tit Plat's exact diplomas are inferred: no diploma page is linked.
-    for slug in ("metropole-havraise", "le-ptit-plat"):
-        assert not School.objects.get(slug=slug).programmes.exists()
-    # Caen: the Région says CAP charpentier bois, TendanceOuest "CAP construction bois": shown with the doubt.
-    caen = School.objects.get(slug="edp-100-bois-caen")
-    facts = section(page(client, caen.get_absolute_url()), "en-bref")
-    assert "CAP Charpentier bois" in facts
-    assert "TendanceOuest parle d'un « CAP construction bois »" in facts
+    def test_an_unsure_commune_is_shown_with_its_doubt_on_the_page_and_the_card(self, client, directory):
+        school = School.objects.get(slug="le-ptit-plat")
+        html = page(client, school.get_absolute_url())
+        assert "Le Petit-Quevilly (Seine-Maritime), lieu à confirmer" in html
+        assert "France 3 parle de Grand-Quevilly" in html
+        card = "Le Petit-Quevilly (Seine-Maritime), lieu à confirmer"
+        assert card in page(client, reverse("schools:school_list"))
 
+    def test_an_unsure_split_is_published_with_its_caveat(self, directory):
+        assert School.objects.get(slug="ecole-usinage-cotentin").workshop_share.endswith("selon les sources")
 
-def test_an_unsure_commune_is_shown_with_its_doubt_on_the_page_and_the_card(client, directory):
-    school = School.objects.get(slug="le-ptit-plat")
-    html = page(client, school.get_absolute_url())
-    assert "Le Petit-Quevilly (Seine-Maritime), lieu à confirmer" in html
-    assert "France 3 parle de Grand-Quevilly" in html
-    card = "Le Petit-Quevilly (Seine-Maritime), lieu à confirmer"
-    assert card in page(client, reverse("schools:school_list"))
-
-
-def test_an_unsure_split_is_published_with_its_caveat(directory):
-    assert School.objects.get(slug="ecole-usinage-cotentin").workshop_share.endswith("selon les sources")
-
-
-@pytest.mark.parametrize("slug", ["ecole-usinage-cotentin", "gm2a-argentan"])
-def test_weekly_hours_given_by_the_sources_are_published(client, directory, slug):
-    school = School.objects.get(slug=slug)
-    assert school.weekly_hours == 35
-    life = section(page(client, school.get_absolute_url()), "vie-pratique")
-    assert re.search(r"<dt>Heures par semaine</dt><dd>35 h</dd>", life)
+    @pytest.mark.parametrize("slug", ["ecole-usinage-cotentin", "gm2a-argentan"])
+    def test_weekly_hours_given_by_the_sources_are_published(self, client, directory, slug):
+        school = School.objects.get(slug=slug)
+        assert school.weekly_hours == 35
+        life = section(page(client, school.get_absolute_url()), "vie-pratique")
+        assert re.search(r"<dt>Heures par semaine</dt><dd>35 h</dd>", life)
 
 
 # Everyday words -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "word",
-    [
-        "carrosserie",  # GM2A prepares vehicle maintenance, not body repair
-        "menuiserie",  # the Caen school teaches carpentry (charpente), not joinery
-        "menuisier",
-        "métallerie",  # metalwork is not the boilermaking and welding the schools teach
-    ],
-)
-def test_everyday_words_lead_only_to_schools_that_teach_them(directory, word):
-    assert not School.objects.published().search(word).exists()
+class TestEverydayWords:
+    @pytest.mark.parametrize(
+        "word",
+        [
+            "carrosserie",  # GM2A prepares vehicle maintenance, not body repair
+            "menuiserie",  # the Caen school teaches carpentry (charpente), not joinery
+            "menuisier",
+            "métallerie",  # metalwork is not the boilermaking and welding the schools teach
+        ],
+    )
+    def test_everyday_words_lead_only_to_schools_that_teach_them(self, directory, word):
+        assert not School.objects.published().search(word).exists()
 
 
 # Home page ----------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 
 from discovery.share_image import draw_share_image, font, wrapped
 from discovery.sitemaps import STATIC_PAGES
-from tests.factories import make_directory, make_programme, make_school, make_trade
+from tests.factories import make_programme, make_school, make_trade
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -87,13 +87,6 @@ class TestSitemap:
         assert "http://testserver/metiers/cuisine/" in entries
         assert "http://testserver/formations/cap-cuisine/" in entries
         assert f"http://testserver{draft.get_absolute_url()}" not in entries
-
-    @pytest.mark.parametrize("school_count", [3, 40])
-    def test_fixed_number_of_queries(self, client, db, django_assert_num_queries, school_count):
-        make_directory(school_count)
-        # content version, then a count and a page for schools, trades, programmes and funders
-        with django_assert_num_queries(9):
-            client.get("/sitemap.xml")
 
 
 class TestRobots:
@@ -167,11 +160,6 @@ class TestSchoolStructuredData:
         script = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
         assert "<" not in script and ">" not in script
 
-    def test_the_page_costs_no_more_queries(self, client, school, django_assert_num_queries):
-        # content version, school, trades, programmes, fundings, links, sources, open days: as before
-        with django_assert_num_queries(8):
-            client.get(school.get_absolute_url())
-
 
 class TestSharingTags:
     @pytest.mark.parametrize(
@@ -235,14 +223,6 @@ class TestShareImage:
         image = Image.open(io.BytesIO(draw_share_image("x" * 400, ["y" * 400, ""])))
         assert image.size == (1200, 630)
 
-    @pytest.mark.parametrize("school_count", [3, 40])
-    def test_fixed_number_of_queries(self, client, db, django_assert_num_queries, school_count):
-        school = make_directory(school_count)[-1]
-        with django_assert_num_queries(4):  # content version (page cache, image cache), school, trades
-            client.get(f"/ecoles/{school.slug}/partage.png")
-        with django_assert_num_queries(1):
-            client.get("/robots.txt")
-
     @pytest.mark.parametrize("slug", ["brouillon", "inconnue"])
     def test_none_for_drafts_or_unknown_schools(self, client, db, slug):
         make_school(slug="brouillon", status="draft")
@@ -266,3 +246,20 @@ class TestShareImage:
         assert len(calls) == cache_key_count + 1
         assert calls[-1][0] == "Nouveau nom"
         cache.clear()
+
+
+@pytest.mark.parametrize("school_count", [3, 40], scope="class")
+class TestQueryCounts:
+    """The same number of queries at 3 schools as at 40."""
+
+    def test_sitemap(self, client, directory_of_size, django_assert_num_queries):
+        # content version, then a count and a page for schools, trades, programmes and funders
+        with django_assert_num_queries(9):
+            client.get("/sitemap.xml")
+
+    def test_share_image_and_robots(self, client, directory_of_size, django_assert_num_queries):
+        school = directory_of_size[-1]
+        with django_assert_num_queries(4):  # content version (page cache, image cache), school, trades
+            client.get(f"/ecoles/{school.slug}/partage.png")
+        with django_assert_num_queries(1):
+            client.get("/robots.txt")

@@ -1,12 +1,7 @@
-from html import unescape
-
 import pytest
 
 from tests.factories import make_funding_source, make_school, make_school_funding, make_source
-
-
-def text(response):
-    return unescape(response.content.decode())
+from tests.responses import text
 
 
 @pytest.fixture

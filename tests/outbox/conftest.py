@@ -1,17 +1,12 @@
 import email
 import email.policy
-import socket
 from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.ports import free_port
 
 
 class SMTPServer:
@@ -71,9 +66,6 @@ class Clock:
 
     def advance(self, **kwargs):
         self.now += timedelta(**kwargs)
-
-    def go_to(self, moment):
-        self.now = moment
 
 
 @pytest.fixture

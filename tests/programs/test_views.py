@@ -1,8 +1,7 @@
-from html import unescape
-
 import pytest
 
 from tests.factories import make_programme, make_school, make_trade
+from tests.responses import text
 
 
 @pytest.fixture
@@ -13,10 +12,6 @@ def welding(db):
         icon="flame",
         summary="On découpe, plie et soude le métal.",
     )
-
-
-def text(response):
-    return unescape(response.content.decode())
 
 
 def test_trade_list_shows_each_trade_with_its_published_school_count(client, welding):

@@ -10,7 +10,6 @@ from django.urls import reverse
 from schools.models import School
 from tests.factories import (
     make_commune,
-    make_directory,
     make_funding_source,
     make_programme,
     make_school,
@@ -247,16 +246,17 @@ class TestPublication:
         assert school.status == School.Status.DRAFT
 
 
-class TestSchoolChangelist:
-    @pytest.mark.parametrize("school_count", [3, 30])
+@pytest.mark.parametrize("school_count", [3, 30], scope="class")
+class TestSchoolChangelistQueries:
     def test_query_count_does_not_grow_with_the_schools(
-        self, editor_client, django_assert_num_queries, school_count
+        self, editor_client, directory_of_size, django_assert_num_queries, school_count
     ):
-        make_directory(school_count)
         with django_assert_num_queries(9):
             response = editor_client.get(CHANGELIST_URL)
         assert len(response.context["cl"].result_list) == school_count
 
+
+class TestSchoolChangelist:
     def test_search_finds_a_school_by_commune_without_accents(self, editor_client, school):
         make_school(name="GM2A", commune="Argentan")
         response = editor_client.get(CHANGELIST_URL, {"q": "evreux"})

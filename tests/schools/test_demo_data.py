@@ -98,23 +98,22 @@ def test_same_seed_same_schools(db):
     assert snapshot() != first
 
 
-def test_replace_removes_previous_demo_schools_and_keeps_the_real_ones(directory):
-    generate(6, "--yes-default-database")
-    generate(4, "--yes-default-database", "--replace")
-    assert demo_schools().count() == 4
-    assert School.objects.exclude(slug__startswith="demo-").count() == 10
+class TestOnTheRealDirectory:
+    def test_replace_removes_previous_demo_schools_and_keeps_the_real_ones(self, directory):
+        generate(6, "--yes-default-database")
+        generate(4, "--yes-default-database", "--replace")
+        assert demo_schools().count() == 4
+        assert School.objects.exclude(slug__startswith="demo-").count() == 10
 
+    def test_a_second_run_without_replace_adds_more_schools(self, directory):
+        generate(3, "--yes-default-database")
+        generate(3, "--yes-default-database")  # same seed: the numbering continues, no clash
+        assert demo_schools().count() == 6
 
-def test_a_second_run_without_replace_adds_more_schools(directory):
-    generate(3, "--yes-default-database")
-    generate(3, "--yes-default-database")  # same seed: the numbering continues, no clash
-    assert demo_schools().count() == 6
-
-
-def test_writing_bumps_the_page_cache_version(directory):
-    before = ContentVersion.objects.values_list("number", flat=True).first() or 0
-    generate(2, "--yes-default-database")
-    assert ContentVersion.objects.get().number > before
+    def test_writing_bumps_the_page_cache_version(self, directory):
+        before = ContentVersion.objects.values_list("number", flat=True).first() or 0
+        generate(2, "--yes-default-database")
+        assert ContentVersion.objects.get().number > before
 
 
 def test_demo_schools_show_on_the_public_pages(client, db):

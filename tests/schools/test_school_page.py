@@ -1,17 +1,13 @@
 """What a teenager and a parent need on a school page: how to get in, practical life, who funds it."""
 
 import datetime
-from html import unescape
 
 import pytest
 from django.utils import timezone
 
 from schools.models import OpenDay
 from tests.factories import make_funding_source, make_school, make_school_funding
-
-
-def text(response):
-    return unescape(response.content.decode())
+from tests.responses import text
 
 
 @pytest.fixture
@@ -91,11 +87,3 @@ def test_print_version_carries_a_qr_code_to_the_page(client, school):
     assert "<svg" in qr_block
     assert f"http://testserver{school.get_absolute_url()}" in qr_block
     assert 'media="print"' in page
-
-
-def test_school_page_query_count_is_fixed(client, school, django_assert_num_queries):
-    OpenDay.objects.create(school=school, date=timezone.localdate())
-    # content version, school with commune, trades, programmes, fundings, testimonial links, sources,
-    # open days
-    with django_assert_num_queries(8):
-        client.get(school.get_absolute_url())

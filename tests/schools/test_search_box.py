@@ -9,6 +9,7 @@ import pytest
 from places.lookup import find_place
 from schools.search_box import read_search_box
 from tests.factories import make_school, make_trade
+from tests.responses import school_slugs
 
 LIST_URL = "/ecoles/"
 MECA, CUISINE, BOIS, COUTURE = (
@@ -98,12 +99,19 @@ READINGS = [
 ]
 
 
-@pytest.mark.parametrize(("typed", "filters", "commune"), READINGS)
-def test_what_the_box_reads(directory, typed, filters, commune):
-    assert read_search_box(typed) == filters
-    if "pres_de" in filters:
-        place = find_place(filters["pres_de"])
-        assert (place.commune.full_name if place.commune else None) == commune
+class TestReading:
+    """What the box reads from real inputs, on the real directory and gazetteer."""
+
+    @pytest.mark.parametrize(("typed", "filters", "commune"), READINGS)
+    def test_what_the_box_reads(self, directory, typed, filters, commune):
+        assert read_search_box(typed) == filters
+        if "pres_de" in filters:
+            place = find_place(filters["pres_de"])
+            assert (place.commune.full_name if place.commune else None) == commune
+
+    def test_a_filter_chosen_in_the_form_is_left_alone_and_its_words_stay_searched(self, directory):
+        assert read_search_box("cuisine Caen", taken=["metier"]) == {"pres_de": "Caen", "q": "cuisine"}
+        assert read_search_box("cuisine Caen", taken=["pres_de"]) == {"metier": CUISINE, "q": "Caen"}
 
 
 def test_there_are_forty_real_inputs_and_every_place_name_of_the_issue():
@@ -115,87 +123,76 @@ def test_there_are_forty_real_inputs_and_every_place_name_of_the_issue():
     assert {"Lisieux (14100)", "14 100", "mécanique Caen", "cuisine près de Lisieux", "bois 14000"} <= typed
 
 
-def test_a_filter_chosen_in_the_form_is_left_alone_and_its_words_stay_searched(directory):
-    assert read_search_box("cuisine Caen", taken=["metier"]) == {"pres_de": "Caen", "q": "cuisine"}
-    assert read_search_box("cuisine Caen", taken=["pres_de"]) == {"metier": CUISINE, "q": "Caen"}
-
-
 def page(client, **params):
     response = client.get(LIST_URL, params)
     assert response.status_code == 200
     return response, unescape(response.content.decode())
 
 
-def slugs(response):
-    return [school.slug for school in response.context["object_list"]]
+class TestTheAnswer:
+    """The list page a search box input gives, on the real directory and gazetteer."""
 
+    def test_a_trade_and_a_place_become_visible_filters_nearest_first(self, client, directory):
+        response, html = page(client, q="mécanique Caen")
+        assert school_slugs(response) == ["gm2a-argentan"]
+        assert "Métier : Mécanique automobile" in html and "Près de : Caen" in html  # the removable chips
+        assert "de la plus proche à la plus lointaine de Caen" in html
+        assert "km à vol d'oiseau" in html
+        assert '<option value="mecanique-automobile" selected>' in html  # the form shows what was understood
+        # Removing the trade keeps the place, and the box does not put it back.
+        chips = {chip["label"]: chip["remove_query"] for chip in response.context["filter"].active_filters()}
+        assert chips == {"Près de": "metier=mecanique-automobile", "Métier": "pres_de=Caen"}
 
-def test_a_trade_and_a_place_become_visible_filters_nearest_first(client, directory):
-    response, html = page(client, q="mécanique Caen")
-    assert slugs(response) == ["gm2a-argentan"]
-    assert "Métier : Mécanique automobile" in html and "Près de : Caen" in html  # the removable chips
-    assert "de la plus proche à la plus lointaine de Caen" in html
-    assert "km à vol d'oiseau" in html
-    assert '<option value="mecanique-automobile" selected>' in html  # the form shows what was understood
-    # Removing the trade keeps the place, and the box does not put it back.
-    chips = {chip["label"]: chip["remove_query"] for chip in response.context["filter"].active_filters()}
-    assert chips == {"Près de": "metier=mecanique-automobile", "Métier": "pres_de=Caen"}
+    def test_a_place_alone_lists_every_school_nearest_first(self, client, directory):
+        response, html = page(client, q="Tourlaville")
+        assert school_slugs(response)[0] == "ecole-usinage-cotentin" and len(school_slugs(response)) == 10
+        assert "de la plus proche à la plus lointaine de Tourlaville, Cherbourg-en-Cotentin" in html
 
+    def test_when_nothing_fits_the_nearest_schools_teaching_the_trade_are_shown(self, client, directory):
+        response, html = page(client, q="couture près de Caen", rayon="10")
+        assert school_slugs(response) == []
+        assert "Aucune école ne correspond exactement à tous ces choix." in html
+        assert (
+            "Les écoles les plus proches de Caen qui enseignent le métier « Couture et confection »" in html
+        )
+        assert [s.slug for s in response.context["alternatives"]["schools"]] == ["fil-en-normandie"]
 
-def test_a_place_alone_lists_every_school_nearest_first(client, directory):
-    response, html = page(client, q="Tourlaville")
-    assert slugs(response)[0] == "ecole-usinage-cotentin" and len(slugs(response)) == 10
-    assert "de la plus proche à la plus lointaine de Tourlaville, Cherbourg-en-Cotentin" in html
+    def test_when_no_school_teaches_it_nearby_the_nearest_schools_at_all_are_shown(self, client, directory):
+        response, html = page(client, q="Caen zzzz")
+        assert school_slugs(response) == []
+        assert "Les écoles les plus proches de Caen</h2>" in html
+        assert [s.slug for s in response.context["alternatives"]["schools"]] == [
+            "edp-100-bois-caen",
+            "metal-academy",
+            "fil-en-normandie",
+        ]
 
+    def test_without_a_place_the_schools_teaching_the_trade_are_shown(self, client, directory):
+        response, html = page(client, q="cuisine calvados")
+        assert school_slugs(response) == []
+        assert "Les écoles qui enseignent le métier « Cuisine et service en salle »" in html
+        assert [s.slug for s in response.context["alternatives"]["schools"]] == ["le-ptit-plat"]
 
-def test_when_nothing_fits_the_nearest_schools_teaching_the_trade_are_shown(client, directory):
-    response, html = page(client, q="couture près de Caen", rayon="10")
-    assert slugs(response) == []
-    assert "Aucune école ne correspond exactement à tous ces choix." in html
-    assert "Les écoles les plus proches de Caen qui enseignent le métier « Couture et confection »" in html
-    assert [s.slug for s in response.context["alternatives"]["schools"]] == ["fil-en-normandie"]
+    def test_nothing_to_go_on_offers_the_whole_list(self, client, directory):
+        response, html = page(client, q="zzzz")
+        assert "Aucune école ne correspond exactement" in html and "alternatives" not in html
+        assert f'href="{LIST_URL}"' in html
 
+    @pytest.mark.parametrize(
+        "typed", ["\x00cuisine", "mécanique " * 20, "<b>Caen</b>", "'; DROP TABLE x; --", "١٤١٠٠"]
+    )
+    def test_bad_input_never_fails(self, client, directory, typed):
+        response, html = page(client, q=typed)
+        assert "<b>Caen</b>" not in html
 
-def test_when_no_school_teaches_it_nearby_the_nearest_schools_at_all_are_shown(client, directory):
-    response, html = page(client, q="Caen zzzz")
-    assert slugs(response) == []
-    assert "Les écoles les plus proches de Caen</h2>" in html
-    assert [s.slug for s in response.context["alternatives"]["schools"]] == [
-        "edp-100-bois-caen",
-        "metal-academy",
-        "fil-en-normandie",
-    ]
-
-
-def test_without_a_place_the_schools_teaching_the_trade_are_shown(client, directory):
-    response, html = page(client, q="cuisine calvados")
-    assert slugs(response) == []
-    assert "Les écoles qui enseignent le métier « Cuisine et service en salle »" in html
-    assert [s.slug for s in response.context["alternatives"]["schools"]] == ["le-ptit-plat"]
-
-
-def test_nothing_to_go_on_offers_the_whole_list(client, directory):
-    response, html = page(client, q="zzzz")
-    assert "Aucune école ne correspond exactement" in html and "alternatives" not in html
-    assert f'href="{LIST_URL}"' in html
-
-
-@pytest.mark.parametrize(
-    "typed", ["\x00cuisine", "mécanique " * 20, "<b>Caen</b>", "'; DROP TABLE x; --", "١٤١٠٠"]
-)
-def test_bad_input_never_fails(client, directory, typed):
-    response, html = page(client, q=typed)
-    assert "<b>Caen</b>" not in html
-
-
-@pytest.mark.parametrize("extra", [0, 40])
-def test_query_count_of_an_answer_without_exact_match_does_not_grow(
-    client, directory, django_assert_num_queries, extra
-):
-    trade = make_trade()
-    for i in range(extra):
-        make_school(name=f"Autre {i:02}", commune="Caen", trades=[trade])
-    # content version, options, trade words, place names, the place, count, map points, then the nearest
-    # schools teaching the trade and their trades
-    with django_assert_num_queries(9):
-        client.get(LIST_URL, {"q": "mécano Caen", "rayon": "10", "departement": "76"})
+    @pytest.mark.parametrize("extra", [0, 40])
+    def test_query_count_of_an_answer_without_exact_match_does_not_grow(
+        self, client, directory, django_assert_num_queries, extra
+    ):
+        trade = make_trade()
+        for i in range(extra):
+            make_school(name=f"Autre {i:02}", commune="Caen", trades=[trade])
+        # content version, options, trade words, place names, the place, count, map points, then the nearest
+        # schools teaching the trade and their trades
+        with django_assert_num_queries(9):
+            client.get(LIST_URL, {"q": "mécano Caen", "rayon": "10", "departement": "76"})

@@ -2,7 +2,6 @@
 
 import datetime
 import re
-from html import unescape
 
 import pytest
 from django.db import connection
@@ -12,13 +11,10 @@ from django.utils import timezone
 
 from schools.models import OpenDay
 from schools.selection import MAX_SCHOOLS, Selection
-from tests.factories import make_directory, make_programme, make_school, make_trade
+from tests.factories import make_programme, make_school, make_trade
+from tests.responses import text
 
 SELECTION_URL = reverse("selection")
-
-
-def text(response):
-    return unescape(response.content.decode())
 
 
 def names(response):
@@ -176,9 +172,13 @@ class TestSelectionPage:
         assert page.count('aria-label="QR code vers cette sélection en ligne"') == 1
         assert "http://testserver/ecoles/cuisine-argentan/" in page
 
-    @pytest.mark.parametrize("school_count", [3, 30])
-    def test_fixed_number_of_queries(self, client, db, django_assert_num_queries, school_count):
-        schools = make_directory(school_count)
+
+@pytest.mark.parametrize("school_count", [3, 30], scope="class")
+class TestSelectionPageQueries:
+    def test_fixed_number_of_queries(
+        self, client, directory_of_size, django_assert_num_queries, school_count
+    ):
+        schools = directory_of_size
         for school in schools[:3]:
             OpenDay.objects.create(school=school, date=timezone.localdate())
         slugs = ",".join(school.slug for school in schools[:MAX_SCHOOLS])

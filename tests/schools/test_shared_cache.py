@@ -26,7 +26,8 @@ from django.core.cache import cache
 from core import cache as page_cache
 from tests.conftest import redis_caches
 from tests.factories import make_school
-from tests.redis_server import REDIS_SERVER, RedisServer, free_port
+from tests.ports import free_port
+from tests.redis_server import REDIS_SERVER, RedisServer
 
 PROJECT = Path(__file__).resolve().parent.parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -68,6 +69,7 @@ def test_a_cache_nobody_answers_costs_no_page_and_the_log_says_why(
     assert "construites depuis la base de données" in message
 
 
+@pytest.mark.slow
 @needs_redis_server
 def test_when_redis_stops_pages_are_built_and_once_it_is_back_they_are_cached_again(
     client, school, settings, caplog, fresh_page_store, tmp_path, monkeypatch, django_assert_num_queries

@@ -1,9 +1,8 @@
-from html import unescape
-
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from schools.models import School
+from schools.models import OpenDay, School
 from tests.factories import (
     make_directory,
     make_funding_source,
@@ -13,17 +12,9 @@ from tests.factories import (
     make_testimonial_link,
     make_trade,
 )
+from tests.responses import school_names, text
 
 LIST_URL = reverse("schools:school_list")
-
-
-def page_text(response):
-    """The page as a reader sees its characters (entities decoded)."""
-    return unescape(response.content.decode())
-
-
-def school_names(response):
-    return [school.name for school in response.context["object_list"]]
 
 
 @pytest.fixture
@@ -107,14 +98,14 @@ class TestSchoolList:
 
     def test_empty_result_explains_itself_and_offers_a_reset(self, client, sample):
         response = client.get(LIST_URL, {"metier": "couture-confection", "departement": "61"})
-        html = page_text(response)
+        html = text(response)
         assert "0 école\n" in html or "0 école<" in html
         assert "Aucune école ne correspond" in html
         assert f'href="{LIST_URL}"' in html
         assert "Métier : Couture et confection" in html  # the active filters are shown, each removable
 
     def test_active_search_is_shown_and_removable(self, client, sample):
-        html = page_text(client.get(LIST_URL, {"q": "zzz", "departement": "14"}))
+        html = text(client.get(LIST_URL, {"q": "zzz", "departement": "14"}))
         assert "Recherche : zzz" in html
         assert 'href="?departement=14"' in html
 
@@ -145,14 +136,14 @@ class TestSchoolList:
     ):
         response = client.get(LIST_URL, {**params, "financement": params.get("financement", "fse-plus")})
         assert response.status_code == 200
-        assert message in page_text(response)
+        assert message in text(response)
         assert "<b>" not in response.content.decode()
         if "financement" not in params:
             assert school_names(response) == ["GM2A", "L'Usin'Eure"]
 
-    @pytest.mark.parametrize("page", ["abc", "0", "-1", "99999", "1e9", "\x00", "9" * 400])
-    def test_junk_page_numbers_show_a_real_page(self, client, sample, page):
-        response = client.get(LIST_URL, {"page": page})
+    @pytest.mark.parametrize("page_number", ["abc", "0", "-1", "99999", "1e9", "\x00", "9" * 400])
+    def test_junk_page_numbers_show_a_real_page(self, client, sample, page_number):
+        response = client.get(LIST_URL, {"page": page_number})
         assert response.status_code == 200
         assert len(school_names(response)) == 3
 
@@ -191,10 +182,10 @@ class TestSchoolDetail:
             school, title="Le garage-école monte en puissance", kind="press", publisher="Zepros"
         )
         response = client.get(school.get_absolute_url())
-        html = page_text(response)
+        html = text(response)
         assert response.status_code == 200
         assert html.count("<h1") == 1
-        for text in [
+        for expected in [
             "GM2A",
             "École de production, Argentan (Orne)",
             "Mécanique automobile",
@@ -210,13 +201,13 @@ class TestSchoolDetail:
             "Sources",
             "Ces informations n'ont pas encore été vérifiées par la Région.",
         ]:
-            assert text in html, text
+            assert expected in html, expected
         assert f'href="{mechanics.get_absolute_url()}"' in html
         assert 'rel="noopener external"' in html
 
     def test_fee_and_unknowns_are_said_plainly(self, client, db):
         school = make_school(cost="fee", annual_fee_eur=150, cost_details="tenue de travail comprise")
-        html = page_text(client.get(school.get_absolute_url()))
+        html = text(client.get(school.get_absolute_url()))
         assert "150 € par an (tenue de travail comprise)" in html
         assert "Intitulé exact non confirmé" in html  # no programme linked
         assert "Non communiqué" in html
@@ -226,7 +217,7 @@ class TestSchoolDetail:
         for url in [draft.get_absolute_url(), "/ecoles/nexiste-pas/", "/ecoles/%3Cscript%3E/"]:
             response = client.get(url)
             assert response.status_code == 404
-            assert "Cette page n'existe pas" in page_text(response)
+            assert "Cette page n'existe pas" in text(response)
 
 
 class TestHome:
@@ -234,7 +225,7 @@ class TestHome:
         make_directory(3)
         make_school(status="draft")
         response = client.get("/")
-        html = page_text(response)
+        html = text(response)
         assert response.status_code == 200
         assert "Faire pour apprendre" in html
         assert "Voir les 3 écoles" in html
@@ -243,7 +234,7 @@ class TestHome:
         assert f'action="{LIST_URL}"' in html
 
 
-@pytest.mark.parametrize("school_count", [10, 200])
+@pytest.mark.parametrize("school_count", [10, 200], scope="class")
 class TestQueryCounts:
     """Each public page runs a fixed number of queries, whatever the number of schools."""
 
@@ -270,15 +261,15 @@ class TestQueryCounts:
             ("/financements/financeur-commun/", 4),
         ],
     )
-    def test_public_pages(self, db, client, django_assert_num_queries, school_count, url, queries):
-        make_directory(school_count)
+    def test_public_pages(self, client, directory_of_size, django_assert_num_queries, url, queries):
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200
 
-    def test_school_page(self, db, client, django_assert_num_queries, school_count):
-        school = make_directory(school_count)[-1]
+    def test_school_page(self, client, directory_of_size, django_assert_num_queries):
+        school = directory_of_size[-1]
+        OpenDay.objects.create(school=school, date=timezone.localdate())
         # content version, school and commune, trades, programmes, fundings, testimonial links, sources,
-        # upcoming open days
+        # upcoming open days: the page, its JSON-LD and its print sheet use these rows only
         with django_assert_num_queries(8):
             assert client.get(school.get_absolute_url()).status_code == 200
 
