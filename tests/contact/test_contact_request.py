@@ -1,7 +1,6 @@
 """ "Être recontacté par l'école": stored first, passed on to the school (or the Région's team), a copy to the
 person; plain French errors; drafts and unknown schools answer 404."""
 
-import html
 import logging
 
 import pytest
@@ -13,6 +12,7 @@ from outbox.enums import State
 from outbox.models import Message
 from tests.factories import make_school
 from tests.html_form import submitted
+from tests.responses import text
 
 VALID = {
     "first_name": "Léa",
@@ -26,11 +26,6 @@ VALID = {
 
 def url(school):
     return reverse("contact:contact_request", args=[school.slug])
-
-
-def text(response):
-    """The page as read, entities decoded (Django writes ' as ')."""
-    return html.unescape(response.content.decode())
 
 
 class TestStoredAndPassedOn:

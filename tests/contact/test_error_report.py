@@ -1,8 +1,6 @@
 """ "Signaler une erreur": on every school, trade, programme and funder page and in the accessibility
 statement; stored with the page concerned (checked against the site's own pages), staff notified."""
 
-import html
-
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -10,12 +8,9 @@ from django.urls import reverse
 from contact.models import ErrorReport
 from tests.factories import make_funding_source, make_programme, make_school, make_trade
 from tests.html_form import submitted
+from tests.responses import text
 
 URL = reverse("contact:error_report")
-
-
-def text(response):
-    return html.unescape(response.content.decode())
 
 
 @pytest.fixture

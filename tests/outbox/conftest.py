@@ -67,6 +67,9 @@ class Clock:
     def advance(self, **kwargs):
         self.now += timedelta(**kwargs)
 
+    def go_to(self, moment):
+        self.now = moment
+
 
 @pytest.fixture
 def clock(monkeypatch):
