@@ -236,6 +236,16 @@ class TestConfirmation:
         assert "l'équipe de la Région qui tient l'annuaire" in page
         assert "L'équipe la fait suivre à l'école" in page
 
+    def test_it_never_sends_the_family_to_contact_details_the_sheet_lacks(self, client, db):
+        school = make_school(name="Atelier sans coordonnées", slug="atelier-sans-coordonnees")
+        page = text(client.get(reverse("contact:contact_request_sent", args=[school.slug])))
+        assert "Contactez l'école avec les coordonnées de" not in page
+        assert "L'annuaire n'a pas encore les coordonnées de l'école" in page
+        school.website = "https://atelier.example.org"
+        school.save()
+        page = text(client.get(reverse("contact:contact_request_sent", args=[school.slug])))
+        assert "Contactez l'école avec les coordonnées de <a" in page
+
     def test_its_address_and_page_hold_nothing_personal(self, client, send, school):
         response = send(url(school), VALID)
         page = text(client.get(response["Location"]))
