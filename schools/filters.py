@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import F, Value
 
+from core.widgets import PlainSelect
 from funding.models import FundingSource
 from places.enums import Departement
 from places.lookup import find_place
@@ -78,18 +79,21 @@ class SchoolFilter(django_filters.FilterSet):
         method="filter_radius",
         empty_label="Toute distance",
         error_messages=ignored_choice("Le rayon"),
+        widget=PlainSelect,
     )
     metier = django_filters.ChoiceFilter(
         label="Métier",
         method="filter_metier",
         empty_label="Tous les métiers",
         error_messages=ignored_choice("Le métier"),
+        widget=PlainSelect,
     )
     formation = django_filters.ChoiceFilter(
         label="Formation",
         method="filter_formation",
         empty_label="Toutes les formations",
         error_messages=ignored_choice("La formation"),
+        widget=PlainSelect,
     )
     departement = django_filters.ChoiceFilter(
         label="Département",
@@ -97,12 +101,14 @@ class SchoolFilter(django_filters.FilterSet):
         method="filter_departement",
         empty_label="Toute la Normandie",
         error_messages=ignored_choice("Le département"),
+        widget=PlainSelect,
     )
     financement = django_filters.ChoiceFilter(
         label="Financeur",
         method="filter_financement",
         empty_label="Tous les financeurs",
         error_messages=ignored_choice("Le financeur"),
+        widget=PlainSelect,
     )
 
     class Meta:
