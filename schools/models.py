@@ -7,11 +7,11 @@ from django.db import connections, models
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.phones import PhoneNumberField
+from core.reverse import cached_reverse
 from funding.enums import FundingKind
 from funding.models import FundingSource
 from places.enums import CommuneKind
@@ -471,7 +471,7 @@ class School(models.Model):
             photos.delete_photo_files_on_commit(storage, stored_name, stored_width, using)
 
     def get_absolute_url(self):
-        return reverse("schools:school_detail", kwargs={"slug": self.slug})
+        return cached_reverse("schools:school_detail", self.slug)  # each card of a list calls it
 
     def natural_key(self):
         return (self.slug,)
