@@ -4,7 +4,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connections, models
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
@@ -130,13 +130,14 @@ class SchoolQuerySet(models.QuerySet):
     def map_points(self, limit):
         """Name, slug, commune and position of up to `limit` schools: all the map needs, in one query.
         No order: the database picks the cheapest (ordered by name, a filtered list's map walked every
-        school)."""
+        school). Positions as floats, what the map draws: read as decimals, their conversion was a third
+        of the query's time."""
         return self.order_by().values_list(
             "name",
             "slug",
             "commune__name",
-            Coalesce("latitude", "commune__latitude"),
-            Coalesce("longitude", "commune__longitude"),
+            Cast(Coalesce("latitude", "commune__latitude"), models.FloatField()),
+            Cast(Coalesce("longitude", "commune__longitude"), models.FloatField()),
         )[:limit]
 
     def for_list(self):

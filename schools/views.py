@@ -59,17 +59,14 @@ def school_map(schools, origin=None):
     rows = list(schools.map_points(MAP_MAX_POINTS + 1))
     # Every school address has the same shape: reverse it once and put each slug in.
     before, after = reverse("schools:school_detail", args=["SLUG"]).split("SLUG")
-    points = []
+    points, towns = [], {}  # towns: {name: the position of one of its schools}
     for name, slug, town, latitude, longitude in rows[:MAP_MAX_POINTS]:
-        x, y = geo.project(latitude, longitude)
+        x, y = towns[town] = geo.project(latitude, longitude)
         label = html.escape(f"{name}, {town}")
         points.append(
             f'<a href="{html.escape(f"{before}{slug}{after}")}" aria-label="{label}"><title>{label}</title>'
             f'<circle cx="{x}" cy="{y}" r="9"/></a>'
         )
-    towns = {
-        town: geo.project(latitude, longitude) for _, _, town, latitude, longitude in rows[:MAP_MAX_POINTS]
-    }
     if origin is not None:
         name, latitude, longitude = origin
         x, y = geo.project(latitude, longitude)
