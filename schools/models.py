@@ -414,6 +414,13 @@ class School(models.Model):
             ),
             # Published or not, found from a link table's row without reading the school's.
             models.Index(fields=["id", "status"], name="school_id_status_idx"),
+            # The few schools not published, found without walking the published ones: a trade's count of
+            # published schools is its links less theirs (programs.models.LinkedToSchoolsQuerySet). Partial:
+            # a full (status, id) index led SQLite, which keeps no statistics, away from the covering one
+            # above for published schools.
+            models.Index(
+                fields=["id"], condition=~models.Q(status=Status.PUBLISHED), name="school_not_published_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
