@@ -118,6 +118,8 @@ class SchoolFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(with_search_box_read(data), *args, **kwargs)
         self.place = None  # set by filter_near: where distances are measured from, or what was not understood
+        self.radius_km = None  # set with the distances (filter_queryset)
+        self.before_distances = None
         # Evaluated once: used both to render the options and to validate the value.
         for filter_name, choices in option_lists().items():
             self.filters[filter_name].extra["choices"] = choices
@@ -125,15 +127,23 @@ class SchoolFilter(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
 
+    def filter_queryset(self, queryset):
+        """Every filter, then nearest first when a place was understood. `before_distances` keeps the schools
+        the filters leave: without a radius they are the whole list, which is counted without distances or the
+        join on communes that measuring them takes."""
+        queryset = self.before_distances = super().filter_queryset(queryset)
+        if self.measures_distance:
+            radius = self.form.cleaned_data.get("rayon")
+            self.radius_km = int(radius) if radius else None
+            queryset = queryset.nearest_to(*self.place.origin, radius_km=self.radius_km)
+        return queryset
+
     def filter_near(self, queryset, name, value):
         self.place = find_place(value)
-        if self.place.origin is None:
-            return queryset
-        radius = self.form.cleaned_data.get("rayon")
-        return queryset.nearest_to(*self.place.origin, radius_km=int(radius) if radius else None)
+        return queryset  # distances once every other filter applies: see filter_queryset()
 
     def filter_radius(self, queryset, name, value):
-        return queryset  # applied with pres_de, in filter_near
+        return queryset  # applied with pres_de, in filter_queryset()
 
     def filter_metier(self, queryset, name, value):
         return queryset.teaching(value)

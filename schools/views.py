@@ -113,6 +113,9 @@ class SchoolListView(FilterView):
     def paginate_queryset(self, queryset, page_size):
         # get_page() turns a junk or out-of-range page number into the nearest real page instead of a 404.
         paginator = self.get_paginator(queryset, page_size)
+        if self.filterset.measures_distance and self.filterset.radius_km is None:
+            # The same schools as without distances: counted without the join that measuring them takes.
+            paginator.count = self.filterset.before_distances.count()
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         if self.filterset.measures_distance and paginator.count:
             # Sorted by distance, the database would read every school's whole row to keep 12: sort and slice
