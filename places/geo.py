@@ -25,9 +25,14 @@ MAP_HEIGHT = round((MAP_NORTH - MAP_SOUTH) * MAP_SCALE)
 
 def project(latitude, longitude):
     """SVG coordinates (x to the east, y downwards) of a point, rounded to a tenth of a unit."""
-    x = (float(longitude) - MAP_WEST) * LONGITUDE_FACTOR * MAP_SCALE
-    y = (MAP_NORTH - float(latitude)) * MAP_SCALE
+    x, y = project_exactly(latitude, longitude)
     return round(x, 1), round(y, 1)
+
+
+def project_exactly(latitude, longitude):
+    """project() before rounding: f"{x:.1f}" writes what str(round(x, 1)) writes, in a third of the time."""
+    x = (float(longitude) - MAP_WEST) * LONGITUDE_FACTOR * MAP_SCALE
+    return x, (MAP_NORTH - float(latitude)) * MAP_SCALE
 
 
 def distance_km(lat1, lon1, lat2, lon2):
