@@ -11,7 +11,9 @@ view and templates, no HTTP. Before each build the whole default cache is cleare
 what a visitor waits for after an edit. Each page is built twice untimed (templates compiled, connection
 open), then --runs times: the minimum and the median of the wall-clock time (perf_counter) and of the CPU
 time of this process (process_time). One more build counts the SQL queries and the time their execution
-took (the first rows only: SQLite computes the others while Django fetches them).
+took (the first rows only: SQLite computes the others while Django fetches them). With a PostgreSQL server
+on this machine, the CPU time its process spent on the builds is read from /proc (a mean: it counts in ticks
+of 10 ms); that and this process's CPU time add up to the build's work, whatever else the machine does.
 
 On a machine busy with other work, times vary from one run to the next; minimums and CPU times vary less.
 --instructions counts what this process executes instead (valgrind's callgrind, started only around the
@@ -84,15 +86,32 @@ def cold_get(client, path):
     return response
 
 
+def server_cpu_seconds(connection):
+    """CPU time used so far by the PostgreSQL server process serving `connection`, when it runs on this
+    machine (read from /proc; None otherwise). Counted in ticks of 10 ms: meaningful over many builds."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def measure(client, path, runs):
     from django.db import connection
 
     wall, cpu = [], []
+    server_before = server_cpu_seconds(connection)
     for _ in range(runs):
         started_wall, started_cpu = time.perf_counter(), time.process_time()
         cold_get(client, path)
         cpu.append(time.process_time() - started_cpu)
         wall.append(time.perf_counter() - started_wall)
+    server_after = server_cpu_seconds(connection)
     timed = []  # (seconds, sql): Django's own query log rounds each time to the millisecond
 
     def timer(execute, sql, params, many, context):
@@ -111,6 +130,7 @@ def measure(client, path, runs):
         "cpu_median": statistics.median(cpu) * 1000,
         "queries": len(timed),
         "sql_ms": sum(seconds for seconds, _ in timed) * 1000,
+        "server_cpu_mean": None if server_after is None else (server_after - server_before) / runs * 1000,
         "slowest": sorted(timed, reverse=True)[:3],
     }
 
@@ -175,7 +195,8 @@ def main():
         helper = ctypes.CDLL(str(Path(callgrind_folder) / "callgrind_helper.so"))
     else:
         header = ("page", "min ms", "méd ms", "CPU min", "CPU méd", "SQL", "SQL ms")
-        print("{:<13} {:>7} {:>7} {:>8} {:>8} {:>4} {:>7}".format(*header))
+        server = " CPU PG moy" if server_cpu_seconds(connection) is not None else ""
+        print("{:<13} {:>7} {:>7} {:>8} {:>8} {:>4} {:>7}".format(*header) + server)
     for name in names:
         path = known[name]
         for _ in range(WARM_BUILDS):
@@ -195,9 +216,10 @@ def main():
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
             continue
         r = measure(client, path, args.runs)
+        server = "" if r["server_cpu_mean"] is None else f" {r['server_cpu_mean']:>10.1f}"
         print(
             f"{name:<13} {r['wall_min']:>7.1f} {r['wall_median']:>7.1f} {r['cpu_min']:>8.1f} "
-            f"{r['cpu_median']:>8.1f} {r['queries']:>4} {r['sql_ms']:>7.1f}"
+            f"{r['cpu_median']:>8.1f} {r['queries']:>4} {r['sql_ms']:>7.1f}{server}"
         )
         if args.sql:
             for seconds, sql in r["slowest"]:
