@@ -140,8 +140,21 @@ class SchoolQuerySet(models.QuerySet):
             Cast(Coalesce("longitude", "commune__longitude"), models.FloatField()),
         )[:limit]
 
+    # What a card of a list shows (includes/_school_card.html): reading only these halved the time taken to
+    # read a page of twelve schools with their communes (forty-odd columns, most of them long texts).
+    CARD_FIELDS = [
+        "name",
+        "slug",
+        "location_caveat",
+        "cost",
+        "annual_fee_eur",
+        "cost_details",
+        "commune__name",
+        "commune__departement",
+    ]
+
     def for_list(self):
-        return self.published().select_related("commune").prefetch_related("trades")
+        return self.published().select_related("commune").only(*self.CARD_FIELDS).prefetch_related("trades")
 
     def for_selection(self, slugs):
         """The published schools among `slugs`, with what a counsellor's selection shows of each."""
