@@ -14,7 +14,7 @@ from core.phones import PhoneNumberField
 from core.reverse import cached_reverse
 from funding.enums import FundingKind
 from funding.models import FundingSource
-from places.enums import CommuneKind
+from places.enums import CommuneKind, Departement
 from places.geo import bounding_box, distance_km_expression
 from places.models import Commune
 from programs.models import Programme, Trade, TradeKeyword
@@ -154,7 +154,10 @@ class SchoolQuerySet(models.QuerySet):
     ]
 
     def for_list(self):
-        return self.published().select_related("commune").only(*self.CARD_FIELDS).prefetch_related("trades")
+        """Published schools with what a card shows; each card's trades in `card_trades`, a list (a manager
+        made for each card's school.trades.all() cost as much as the rest of the card's fields)."""
+        trades = models.Prefetch("trades", to_attr="card_trades")
+        return self.published().select_related("commune").only(*self.CARD_FIELDS).prefetch_related(trades)
 
     def for_selection(self, slugs):
         """The published schools among `slugs`, with what a counsellor's selection shows of each."""
@@ -538,7 +541,7 @@ class School(models.Model):
     @property
     def location_label(self):
         """The commune and its département; "lieu à confirmer" when the sources disagree on the commune."""
-        label = f"{self.commune.name} ({self.commune.get_departement_display()})"
+        label = f"{self.commune.name} ({Departement(self.commune.departement).label})"  # once per card
         return f"{label}, lieu à confirmer" if self.location_caveat else label
 
     @property
