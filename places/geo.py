@@ -6,7 +6,7 @@ hundred metres: distances become plain arithmetic that any database evaluates, a
 
 import math
 
-from django.db.models import FloatField
+from django.db.models import FloatField, Func
 from django.db.models.functions import Cast, Sqrt
 
 EARTH_RADIUS_KM = 6371.0
@@ -41,11 +41,25 @@ def distance_km(lat1, lon1, lat2, lon2):
     return math.hypot(dx, dy) * KM_PER_DEGREE
 
 
+class Square(Func):
+    """x², with x written once where the database has its own POWER: sorting 10,000 schools by distance,
+    PostgreSQL spent a third of its time turning each position from numeric to float twice over."""
+
+    function = "POWER"
+    template = "POWER(%(expressions)s, 2)"
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # SQLite may lack POWER (Django then adds one written in Python, called for each row): x * x.
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql}) * ({sql}))", (*params, *params)
+
+
 def distance_km_expression(latitude, longitude, latitude_field, longitude_field):
     """The same distance as `distance_km`, as an SQL expression from a fixed point to each row's position."""
     dx = (Cast(longitude_field, FloatField()) - float(longitude)) * LONGITUDE_FACTOR
     dy = Cast(latitude_field, FloatField()) - float(latitude)
-    return Sqrt(dx * dx + dy * dy) * KM_PER_DEGREE
+    return Sqrt(Square(dx) + Square(dy)) * KM_PER_DEGREE
 
 
 def bounding_box(latitude, longitude, radius_km):
