@@ -21,19 +21,35 @@ def html_attributes(attrs):
 
 
 class PlainSelect(forms.Select):
-    """forms.Select with the markup of Django's templates (select.html, select_option.html), written here."""
+    """forms.Select with the markup of Django's templates (select.html, select_option.html), written here.
+
+    The options are read as ChoiceWidget.optgroups() reads them (a nested list is an <optgroup>, only the
+    first option matching the value is selected), without the dictionary it builds for each: a Select's
+    options carry no attribute but `selected`."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{conditional_escape(widget["name"])}"{html_attributes(widget["attrs"])}>']
-        for group_name, options, _ in widget["optgroups"]:
+        values = self.format_value(value)
+        attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            attrs["multiple"] = True
+        parts = [f'<select name="{conditional_escape(name)}"{html_attributes(attrs)}>']
+        has_selected = False
+        for option_value, option_label in self.choices:
+            if option_value is None:
+                option_value = ""
+            if isinstance(option_label, (list, tuple)):
+                group_name, options = option_value, option_label
+            else:
+                group_name, options = None, [(option_value, option_label)]
             if group_name:
                 parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-            parts.extend(
-                f'\n  <option value="{conditional_escape(option["value"])}"'
-                f"{html_attributes(option['attrs'])}>{conditional_escape(option['label'])}</option>"
-                for option in options
-            )
+            for subvalue, sublabel in options:
+                selected = (not has_selected or self.allow_multiple_selected) and str(subvalue) in values
+                has_selected |= selected
+                parts.append(
+                    f'\n  <option value="{conditional_escape(subvalue)}"{" selected" if selected else ""}>'
+                    f"{conditional_escape(sublabel)}</option>"
+                )
             if group_name:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")

@@ -4,7 +4,15 @@ from django import forms
 
 from core.widgets import PlainSelect
 
-CHOICES = [("", "Tous"), ("a&b", "A & <b>"), (3, "trois"), ("Groupe", [("g1", "G1"), ("g2", "G2")])]
+CHOICES = [
+    ("", "Tous"),
+    ("a&b", "A & <b>"),
+    (3, "trois"),
+    (None, "rien"),
+    ("Groupe", [("g1", "G1"), ("g2", "G2"), (None, "rien")]),
+    ("", [("g3", "G3")]),
+    ("3", "trois encore"),
+]
 
 
 def same_markup(html):
@@ -14,11 +22,17 @@ def same_markup(html):
 
 def test_plain_select_writes_what_djangos_select_writes():
     attrs = {"id": "id_x", "required": True, "disabled": False, "aria-describedby": 'x"y'}
-    for value in ["", "a&b", 3, "g2", None]:
+    for value in ["", "a&b", 3, "3", "g2", "g3", "None", None, ["g1", "3"]]:
         for extra in [None, attrs]:
-            django_html = forms.Select(choices=CHOICES).render("x", value, extra)
-            plain_html = PlainSelect(choices=CHOICES).render("x", value, extra)
-            assert same_markup(plain_html) == same_markup(django_html)
+            for django_widget, plain_widget in [
+                (forms.Select(choices=CHOICES), PlainSelect(choices=CHOICES)),
+                (
+                    forms.SelectMultiple(choices=CHOICES),
+                    type("Multiple", (PlainSelect,), {"allow_multiple_selected": True})(choices=CHOICES),
+                ),
+            ]:
+                django_html = django_widget.render("x", value, extra)
+                assert same_markup(plain_widget.render("x", value, extra)) == same_markup(django_html)
 
 
 def test_plain_select_escapes_names_values_and_labels():
