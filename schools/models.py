@@ -430,8 +430,9 @@ class School(models.Model):
                 include=["id"],
                 name="school_status_position_idx",
             ),
-            # Published or not, found from a link table's row without reading the school's.
-            models.Index(fields=["id", "status"], name="school_id_status_idx"),
+            # Published or not, and in which commune (for its département), found from a link table's row
+            # without reading the school's: a trade's schools in a département counted in a third of the time.
+            models.Index(fields=["id", "status", "commune"], name="school_id_status_idx"),
             # The few schools not published, found without walking the published ones: a trade's count of
             # published schools is its links less theirs (programs.models.LinkedToSchoolsQuerySet). Partial:
             # a full (status, id) index led SQLite, which keeps no statistics, away from the covering one
