@@ -41,6 +41,10 @@ def distance_km(lat1, lon1, lat2, lon2):
     return math.hypot(dx, dy) * KM_PER_DEGREE
 
 
+def as_float(expression):
+    return Cast(expression, FloatField())
+
+
 class DistanceKm(Func):
     """The distance of `distance_km` in SQL, from a fixed point to each row's position (two expressions), as
     one expression whose SQL is written here: built node by node (casts, differences, products, squares,
@@ -53,12 +57,17 @@ class DistanceKm(Func):
     output_field = FloatField()
 
     def __init__(self, latitude, longitude, latitude_expression, longitude_expression):
-        super().__init__(Cast(latitude_expression, FloatField()), Cast(longitude_expression, FloatField()))
+        super().__init__(latitude_expression, longitude_expression)
         self.origin = (float(latitude), float(longitude))
 
     def as_sql(self, compiler, connection, square="POWER({0}, 2)", **extra_context):
         (latitude_sql, latitude_params), (longitude_sql, longitude_params) = (
-            compiler.compile(expression) for expression in self.source_expressions
+            compiler.compile(
+                expression
+                if isinstance(expression.output_field, FloatField)
+                else Cast(expression, FloatField())
+            )
+            for expression in self.source_expressions
         )
         latitude, longitude = self.origin
         dx = (f"(({longitude_sql} - %s) * %s)", (*longitude_params, longitude, LONGITUDE_FACTOR))
