@@ -439,8 +439,7 @@ class School(models.Model):
             # its long texts) was most of a "near Caen" page's 64 ms. With the id (which SQLite's indexes
             # always hold), PostgreSQL sorts by distance from the index alone too: half its time.
             models.Index(
-                fields=["status", "commune", "map_latitude", "map_longitude", "name"],
-                include=["id"],
+                fields=["status", "commune", "map_latitude", "map_longitude", "name", "id"],
                 name="school_status_position_idx",
             ),
             # Published or not, and in which commune (for its département), found from a link table's row
@@ -609,8 +608,11 @@ def place_school_on_the_map(sender, instance, using, **kwargs):
 
 
 @receiver(post_save, sender=Commune, dispatch_uid="schools.move_schools_with_their_commune")
-def move_schools_with_their_commune(sender, instance, using, **kwargs):
-    """A commune's town hall moved (the gazetteer rebuilt): so do the schools placed at it."""
+def move_schools_with_their_commune(sender, instance, created, using, **kwargs):
+    """A commune's town hall moved (the gazetteer rebuilt): so do the schools placed at it. A new commune has
+    none yet (loading the whole gazetteer, 3,290 of them, stays one query each)."""
+    if created:
+        return
     School.objects.using(using).filter(commune=instance, latitude__isnull=True).update(
         map_latitude=float(instance.latitude), map_longitude=float(instance.longitude)
     )

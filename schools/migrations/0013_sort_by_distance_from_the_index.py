@@ -21,6 +21,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='school',
-            index=models.Index(fields=['status', 'commune', 'latitude', 'longitude', 'name'], include=('id',), name='school_status_position_idx'),
+            index=models.Index(fields=['status', 'commune', 'latitude', 'longitude', 'name', 'id'], name='school_status_position_idx'),
         ),
     ]
