@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import F, Value
+from django.db import connection
 
 from core.widgets import PlainSelect
 from funding.models import FundingSource
@@ -13,6 +13,12 @@ TEXT_MAX_LENGTH = 100
 SHORT_LABELS = {"q": "Recherche", "pres_de": "Près de", "rayon": "Rayon"}  # for the removable filter chips
 RADIUS_CHOICES = [(str(km), f"{km} km") for km in (10, 20, 30, 50, 100)]
 BOX_FILTERS = ("metier", "pres_de", "departement")  # what the search box may fill in from `q`
+# (filter, model, field shown) of the lists whose options come from the directory.
+OPTION_LISTS = [
+    ("metier", Trade, "name"),
+    ("formation", Programme, "title"),
+    ("financement", FundingSource, "name"),
+]
 
 
 def with_search_box_read(data):
@@ -40,21 +46,21 @@ def ignored_text(what):
 
 
 def option_lists():
-    """The options of the trade, programme and funder lists, in one query: {filter name: [(slug, label)]}."""
+    """The options of the trade, programme and funder lists, in one query: {filter name: [(slug, label)]}.
 
-    def options(queryset, filter_name, label):
-        labelled = queryset.order_by().annotate(filter_name=Value(filter_name), label=F(label))
-        return labelled.values_list("filter_name", "slug", "label")
-
-    rows = (
-        options(Trade.objects, "metier", "name")
-        .union(options(Programme.objects, "formation", "title"), all=True)
-        .union(options(FundingSource.objects, "financement", "name"), all=True)
-        .order_by("label")
-    )
-    lists = {"metier": [], "formation": [], "financement": []}
-    for filter_name, slug, label in rows:
-        lists[filter_name].append((slug, label))
+    Plain SQL: the ORM built the same query (a union of three annotated querysets) in ten times the time the
+    database took to run it, on every list page."""
+    quote = connection.ops.quote_name
+    selects = [
+        f"SELECT '{filter_name}', {quote(model._meta.get_field('slug').column)}, "
+        f"{quote(model._meta.get_field(label).column)} FROM {quote(model._meta.db_table)}"
+        for filter_name, model, label in OPTION_LISTS
+    ]
+    lists = {filter_name: [] for filter_name, _, _ in OPTION_LISTS}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects) + " ORDER BY 3")
+        for filter_name, slug, label in cursor.fetchall():
+            lists[filter_name].append((slug, label))
     return lists
 
 
