@@ -1,6 +1,5 @@
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -19,18 +18,22 @@ class LinkedToSchoolsQuerySet(models.QuerySet):
     def with_school_count(self):
         """Each with `school_count`, its number of published schools: its links to schools, less its links to
         schools not published. Both are read from indexes alone: the link table's (target, school) and the
-        schools' (status, id), which finds the few drafts without reading the thousands of published ones.
-        (Checking the status of each linked school, even through an index, cost 5 ms on SQLite and 18 ms on
-        PostgreSQL at 10,000 schools; a COUNT(DISTINCT) grouped by every column of the trade, 36 ms.)"""
+        schools' partial index of those not published, which finds the few drafts without reading the
+        thousands of published ones. (Checking the status of each linked school, even through an index, cost
+        5 ms on SQLite and 18 ms on PostgreSQL at 10,000 schools; a COUNT(DISTINCT) grouped by every column of
+        the trade, 36 ms.) Each count is a plain COUNT, without the GROUP BY that Count() would add: a fifth
+        of the query's time on SQLite."""
         relation = self.model._meta.get_field("schools")  # School.trades or School.programmes, reversed
         target, school = relation.field.m2m_reverse_field_name(), relation.field.m2m_field_name()
-        links = relation.through._default_manager.filter(**{target: models.OuterRef("pk")})
-        links = links.order_by().values(target)
+        links = relation.through._default_manager.filter(**{target: models.OuterRef("pk")}).order_by()
         not_published = relation.related_model._default_manager.exclude(status=Status.PUBLISHED)
         links_to_unpublished = links.filter(**{f"{school}__in": not_published.values("pk")})
 
         def count(queryset):
-            return Coalesce(models.Subquery(queryset.annotate(count=models.Count("*")).values("count")), 0)
+            counted = queryset.annotate(
+                count=models.Func(template="COUNT(*)", output_field=models.IntegerField())
+            )
+            return models.Subquery(counted.values("count"))
 
         return self.annotate(school_count=count(links) - count(links_to_unpublished)).order_by(
             *self.model._meta.ordering
