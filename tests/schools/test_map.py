@@ -67,3 +67,45 @@ def test_the_map_stops_at_its_cap_and_says_the_list_has_them_all(client, db, mon
     assert len(map_links(html)) == 2
     assert "Carte de la Normandie : 2 écoles" in html
     assert "La carte montre les 2 premières ; la liste les donne toutes." in html
+
+
+def map_position(school):
+    school = type(school).objects.get(slug=school.slug)
+    return school.map_latitude, school.map_longitude
+
+
+def test_a_school_sits_at_its_coordinates_else_at_its_town_hall_and_follows_every_change(db):
+    school = make_school(commune="Caen")
+    caen = school.commune
+    assert map_position(school) == (float(caen.latitude), float(caen.longitude))
+    school.latitude, school.longitude, school.coordinates_precision = "49.19140", "-0.35110", "building"
+    school.save(update_fields=["latitude", "longitude", "coordinates_precision"])
+    assert map_position(school) == (49.1914, -0.3511)
+    school.latitude = school.longitude = None
+    school.commune = make_school(commune="Argentan").commune
+    school.save(update_fields=["latitude", "longitude", "commune"])
+    assert map_position(school) == (float(school.commune.latitude), float(school.commune.longitude))
+
+
+def test_schools_at_a_town_hall_move_with_it(db):
+    at_town_hall = make_school(commune="Caen")
+    own_place = make_school(
+        commune="Caen", latitude="49.19140", longitude="-0.35110", coordinates_precision="building"
+    )
+    caen = at_town_hall.commune
+    caen.latitude, caen.longitude = "49.20000", "-0.36000"
+    caen.save()
+    assert map_position(at_town_hall) == (49.2, -0.36)
+    assert map_position(own_place) == (49.1914, -0.3511)
+
+
+def test_loaded_schools_are_placed_on_the_map(db):
+    from django.core import serializers
+
+    school = make_school(commune="Caen")
+    saved = [f.name for f in school._meta.concrete_fields if not f.name.startswith("map_")]  # an older backup
+    data = serializers.serialize("json", [school], fields=saved)
+    school.delete()
+    for loaded in serializers.deserialize("json", data):
+        loaded.save()  # raw, as loaddata and restore save
+    assert map_position(school) == (float(school.commune.latitude), float(school.commune.longitude))

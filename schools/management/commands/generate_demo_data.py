@@ -280,6 +280,7 @@ class DemoDirectory:
             )
             self.set_cost(school)
             self.set_position(school, commune)
+            school.place_on_the_map()  # bulk_create() sends no pre_save signal
             school.demo_trades = trades  # read back by add_links()
             schools.append(school)
         return schools
