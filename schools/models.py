@@ -22,6 +22,9 @@ from schools.enums import AmountBasis, CoordinatesPrecision, Cost, LinkKind, Sta
 from schools.search import FULL_TEXT_CONFIG, search_terms
 from sources.models import Source
 
+# What decides where the map places a school (School.place_on_the_map()).
+POSITION_FIELDS = {"latitude", "longitude", "commune", "commune_id"}
+
 
 def validate_photo_size(photo):
     """Named by migration 0001 only: School.photo is now checked by schools.photos.validate_photo."""
@@ -609,15 +612,13 @@ def delete_school_photo(sender, instance, using, **kwargs):
         photos.delete_photo_files_on_commit(photo.storage, photo.name, instance.photo_width, using)
 
 
-POSITION_FIELDS = {"latitude", "longitude", "commune", "commune_id"}
-
-
 @receiver(pre_save, sender=School, dispatch_uid="schools.place_school_on_the_map")
-def place_school_on_the_map(sender, instance, using, **kwargs):
+def place_school_on_the_map(sender, instance, using, update_fields=None, **kwargs):
     """Every save places the school on the map, loaddata's included (restoring a backup, loading fixtures that
-    do not hold the position). A commune that cannot be found leaves the position as it was: the save then
-    fails on the commune itself."""
-    instance.place_on_the_map(using)
+    do not hold the position), unless it saves named fields none of which moves it. A commune that cannot be
+    found leaves the position as it was: the save then fails on the commune itself."""
+    if update_fields is None or POSITION_FIELDS.intersection(update_fields):
+        instance.place_on_the_map(using)
 
 
 @receiver(post_save, sender=Commune, dispatch_uid="schools.move_schools_with_their_commune")
