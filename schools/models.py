@@ -23,6 +23,9 @@ from schools import photos
 from schools.enums import AmountBasis, CoordinatesPrecision, Cost, LinkKind, YesNoUnknown
 from sources.models import Source
 
+# What decides where the map places a school (School.place_on_the_map()).
+POSITION_FIELDS = {"latitude", "longitude", "commune", "commune_id"}
+
 
 def validate_photo_size(photo):
     """Named by migration 0001 only: School.photo is now checked by schools.photos.validate_photo."""
@@ -438,9 +441,10 @@ class School(models.Model):
             models.Index(fields=["status", "name"], name="school_status_name_idx"),
             # Counting and sorting by distance read only these: at 10,000 schools, reading every row (with
             # its long texts) was most of a "near Caen" page's 64 ms. With the id (which SQLite's indexes
-            # always hold), PostgreSQL sorts by distance from the index alone too: half its time.
+            # always hold), PostgreSQL sorts by distance from the index alone too: half its time; with the
+            # slug, a filtered list's map reads its points from it too (4.0 → 2.3 ms of PostgreSQL CPU).
             models.Index(
-                fields=["status", "commune", "map_latitude", "map_longitude", "name", "id"],
+                fields=["status", "commune", "map_latitude", "map_longitude", "name", "id", "slug"],
                 name="school_status_position_idx",
             ),
             # Published or not, and in which commune (for its département), found from a link table's row
@@ -609,15 +613,13 @@ def delete_school_photo(sender, instance, using, **kwargs):
         photos.delete_photo_files_on_commit(photo.storage, photo.name, instance.photo_width, using)
 
 
-POSITION_FIELDS = {"latitude", "longitude", "commune", "commune_id"}
-
-
 @receiver(pre_save, sender=School, dispatch_uid="schools.place_school_on_the_map")
-def place_school_on_the_map(sender, instance, using, **kwargs):
+def place_school_on_the_map(sender, instance, using, update_fields=None, **kwargs):
     """Every save places the school on the map, loaddata's included (restoring a backup, loading fixtures that
-    do not hold the position). A commune that cannot be found leaves the position as it was: the save then
-    fails on the commune itself."""
-    instance.place_on_the_map(using)
+    do not hold the position), unless it saves named fields none of which moves it. A commune that cannot be
+    found leaves the position as it was: the save then fails on the commune itself."""
+    if update_fields is None or POSITION_FIELDS.intersection(update_fields):
+        instance.place_on_the_map(using)
 
 
 @receiver(post_save, sender=Commune, dispatch_uid="schools.move_schools_with_their_commune")

@@ -26,6 +26,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='school',
-            index=models.Index(fields=['status', 'commune', 'map_latitude', 'map_longitude', 'name', 'id'], name='school_status_position_idx'),
+            index=models.Index(fields=['status', 'commune', 'map_latitude', 'map_longitude', 'name', 'id', 'slug'], name='school_status_position_idx'),
         ),
     ]
