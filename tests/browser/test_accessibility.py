@@ -4,6 +4,7 @@ of page, on a phone and on a desktop screen."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from contact.abuse import RateLimit
 from tests.browser.conftest import SCREENS, expected_status, page_paths
 
 pytestmark = pytest.mark.django_db
@@ -64,4 +65,16 @@ def test_no_axe_violation_on_a_form_sent_back_with_its_errors(page, axe, path, t
         page.get_by_role("button", name=button).click()
     assert sent.value.status == 400
     assert page.title().startswith("Erreur : ")
+    assert_no_violation(page, axe)
+
+
+def test_no_axe_violation_on_the_page_of_too_many_posts(page, axe, monkeypatch):
+    """The 429 page: every client over its limit (the live server runs in this process)."""
+    monkeypatch.setattr(RateLimit, "reached", lambda self, request: True)
+    page.goto(PAGES["report-form"])
+    page.get_by_label("Qu'est-ce qui ne va pas ?").fill("Le numéro de téléphone est faux.")
+    with page.expect_response(lambda response: response.request.method == "POST") as sent:
+        page.get_by_role("button", name="Envoyer le signalement").click()
+    assert sent.value.status == 429
+    assert page.get_by_role("heading", level=1).inner_text() == "Trop d'envois en peu de temps"
     assert_no_violation(page, axe)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from contact.abuse import RateLimit
 from tests.browser.conftest import expected_status, page_paths
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def screen():
     return "desktop"
 
 
-def test_every_kind_of_page_is_valid_html(page, site, tmp_path):
+def test_every_kind_of_page_is_valid_html(page, site, tmp_path, monkeypatch):
     assert VNU_JAR.exists(), "the Nu Html Checker is missing: run `make browser-deps` (npm ci)"
     files = []
     for name, path in page_paths().items():
@@ -77,5 +78,13 @@ def test_every_kind_of_page_is_valid_html(page, site, tmp_path):
         file = tmp_path / f"{name}.html"
         file.write_bytes(response.body())
         files.append(file)
+    # The 429 page: every client over its limit (the live server runs in this process).
+    monkeypatch.setattr(RateLimit, "reached", lambda self, request: True)
+    path, form, headers, _ = posted_pages(site.url)["report-errors"]
+    response = page.request.post(path, form={**form, "description": "Le numéro est faux."}, headers=headers)
+    assert response.status == 429
+    file = tmp_path / "too-many.html"
+    file.write_bytes(response.body())
+    files.append(file)
     errors = vnu_errors(files)
     assert not errors, "\n".join(f"{name}: {line}" for name, lines in errors.items() for line in lines)
