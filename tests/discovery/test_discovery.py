@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from discovery.share_image import draw_share_image, font, wrapped
@@ -83,7 +84,7 @@ class TestSitemap:
         for name in STATIC_PAGES:
             assert f"http://testserver{reverse(name)}" in entries
         lastmod = entries["http://testserver/ecoles/atelier-cuisine/"]
-        assert lastmod.text == school.updated_at.date().isoformat()
+        assert lastmod.text == timezone.localdate(school.updated_at).isoformat()
         assert "http://testserver/metiers/cuisine/" in entries
         assert "http://testserver/formations/cap-cuisine/" in entries
         assert f"http://testserver{draft.get_absolute_url()}" not in entries

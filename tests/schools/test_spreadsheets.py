@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import ContentVersion
 from schools.models import OpenDay, School
@@ -26,7 +27,7 @@ SCHOOL_URLS = {
 OPEN_DAY_URLS = {
     name: reverse(f"admin:schools_openday_{name}") for name in ("import", "process_import", "export")
 }
-NEXT_YEAR = date.today().year + 1
+NEXT_YEAR = timezone.localdate().year + 1
 
 
 def export(client, urls=SCHOOL_URLS, file_format="csv"):
@@ -131,7 +132,7 @@ class TestExportThenImport:
         response = editor_client.post(SCHOOL_URLS["export"], {"format": FORMATS["csv"], "resource": "0"})
         assert response.content.startswith("\ufeffidentifiant,".encode())
         assert response.headers["Content-Disposition"] == (
-            f'attachment; filename="ecoles-{date.today():%Y-%m-%d}.csv"'
+            f'attachment; filename="ecoles-{timezone.localdate():%Y-%m-%d}.csv"'
         )
 
     def test_a_csv_file_saved_by_a_french_excel_is_read(self, editor_client, schools):
