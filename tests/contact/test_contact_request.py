@@ -5,6 +5,7 @@ import logging
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
 
 from contact.models import ContactRequest
@@ -165,6 +166,14 @@ class TestRefused:
         assert 'id="contact-phone_error"' in page
         assert 'value="Léa"' in page and "Je voudrais voir l'atelier." in page  # what was typed is kept
         assert "<title>Erreur : Être recontacté par Metal Academy" in page
+
+    def test_what_one_visitor_typed_never_shows_in_the_next_visitors_empty_form(self, client, send, school):
+        """The empty form's HTML is made once per process (contact/templatetags/contact_forms.py)."""
+        errors_page(send, school, phone="", email="", first_name="Zoé")
+        cache.clear()
+        page = text(client.get(school.get_absolute_url()))
+        assert "Zoé" not in page and "aria-invalid" not in page and "contact-phone_error" not in page
+        assert 'id="contact-first_name"' in page
 
     def test_either_one_is_enough(self, send, school):
         assert send(url(school), {**VALID, "phone": ""}).status_code == 303
