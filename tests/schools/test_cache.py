@@ -8,6 +8,7 @@ import datetime
 import io
 import json
 import sys
+import zoneinfo
 
 import pytest
 from django.conf import settings as django_settings
@@ -232,8 +233,30 @@ def test_past_open_days_vanish_at_midnight_even_from_the_cache(client, school, m
     OpenDay.objects.create(school=school, date=today, details="journée d'aujourd'hui")
     assert "journée d'aujourd'hui" in text(client.get(school.get_absolute_url()))
     tomorrow = today + datetime.timedelta(days=1)
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)  # for the page
+    monkeypatch.setattr(page_cache, "today", lambda: tomorrow)  # for the cache's key
     assert "journée d'aujourd'hui" not in text(client.get(school.get_absolute_url()))
+
+
+@pytest.mark.parametrize("day", ["2026-11-30", "2027-03-28", "2027-10-31"])
+def test_the_keys_date_turns_at_midnight_in_paris(day):
+    """A plain day, then the days of 23 and 25 hours."""
+    day = datetime.date.fromisoformat(day)
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+
+    def midnight(date):
+        return datetime.datetime.combine(date, datetime.time(0), paris).timestamp()
+
+    next_day = day + datetime.timedelta(days=1)
+    clock = [midnight(day) - 0.001]
+    today = page_cache.Today(clock=lambda: clock[0])
+    assert today() == day - datetime.timedelta(days=1)
+    for clock[0], date in [
+        (midnight(day), day),
+        (midnight(next_day) - 0.001, day),
+        (midnight(next_day), next_day),
+    ]:
+        assert today() == date
 
 
 def test_errors_and_junk_are_not_stored(client, school):
