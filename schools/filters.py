@@ -172,6 +172,14 @@ class SchoolFilter(django_filters.FilterSet):
         return {"schools": schools, "trade": trade_names[trade] if by_trade else None, "place": place}
 
     @property
+    def narrows(self):
+        """Whether a valid filter leaves out schools (a place alone sorts them, a radius leaves some out)."""
+        cleaned = getattr(self.form, "cleaned_data", {})
+        if self.measures_distance and self.radius_km is not None:
+            return True
+        return any(cleaned.get(name) for name in self.Meta.fields if name not in ("pres_de", "rayon"))
+
+    @property
     def measures_distance(self):
         return self.place is not None and self.place.origin is not None
 

@@ -127,13 +127,17 @@ class SchoolQuerySet(models.QuerySet):
             )
         return queryset.order_by("distance_km", "name")
 
-    def map_points(self, limit):
+    def map_points(self, limit, counted=False):
         """Name, slug, commune and position of up to `limit` schools: all the map needs, in one query.
         No order: the database picks the cheapest (ordered by name, a filtered list's map walked every
-        school)."""
-        return self.order_by().values_list("name", "slug", "commune__name", "map_latitude", "map_longitude")[
-            :limit
-        ]
+        school). `counted` adds a sixth column, the number of schools in the whole queryset (the same on
+        every row): a filtered list counts its schools in the map's query instead of a second one."""
+        columns = ["name", "slug", "commune__name", "map_latitude", "map_longitude"]
+        queryset = self.order_by()
+        if counted:
+            queryset = queryset.annotate(total=models.Window(models.Count("*")))
+            columns.append("total")
+        return queryset.values_list(*columns)[:limit]
 
     # What a card of a list shows (includes/_school_card.html): reading only these halved the time taken to
     # read a page of twelve schools with their communes (forty-odd columns, most of them long texts).

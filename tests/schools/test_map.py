@@ -69,6 +69,20 @@ def test_the_map_stops_at_its_cap_and_says_the_list_has_them_all(client, db, mon
     assert "La carte montre les 2 premières ; la liste les donne toutes." in html
 
 
+def test_a_filtered_list_counts_every_school_beyond_the_maps_cap(client, db, monkeypatch):
+    """The count comes from the map's query (COUNT(*) OVER ()), not from the points it keeps."""
+    monkeypatch.setattr(views, "MAP_MAX_POINTS", 2)
+    for _ in range(5):
+        make_school(commune="Caen")
+    make_school(commune="Argentan")
+    html = client.get("/ecoles/", {"departement": "14"}).content.decode()
+    assert len(map_links(html)) == 2
+    assert "5 écoles" in html and "6 écoles" not in html
+    assert "5 écoles" in client.get("/ecoles/", {"departement": "14", "page": "99"}).content.decode()
+    empty = client.get("/ecoles/", {"departement": "27"}).content.decode()
+    assert "<svg viewBox" not in empty and "Aucune école" in empty
+
+
 def map_position(school):
     school = type(school).objects.get(slug=school.slug)
     return school.map_latitude, school.map_longitude

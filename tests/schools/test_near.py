@@ -118,6 +118,6 @@ class TestNearestFirst:
         trade = make_trade()
         for i in range(extra):
             make_school(name=f"Autre {i:02}", commune="Caen", trades=[trade])
-        # content version, options, place lookup, count, page, trades of the page, map points
-        with django_assert_num_queries(7):
+        # content version, options, place lookup, map points with the count, page, trades of the page
+        with django_assert_num_queries(6):
             client.get(LIST_URL, {"pres_de": "caen", "metier": "usinage", "rayon": "100", "page": "1"})

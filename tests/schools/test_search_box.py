@@ -192,7 +192,7 @@ class TestTheAnswer:
         trade = make_trade()
         for i in range(extra):
             make_school(name=f"Autre {i:02}", commune="Caen", trades=[trade])
-        # content version, options, trade words, place names, the place, count, map points, then the nearest
-        # schools teaching the trade and their trades
-        with django_assert_num_queries(9):
+        # content version, options, trade words, place names, the place, map points with their count, then
+        # the nearest schools teaching the trade and their trades
+        with django_assert_num_queries(8):
             client.get(LIST_URL, {"q": "mécano Caen", "rayon": "10", "departement": "76"})
