@@ -133,3 +133,12 @@ def test_leaves_fresh_planner_statistics(db):
         else:
             cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'schools_school'")
         assert cursor.fetchone()[0] is not None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="VACUUM : PostgreSQL seulement (DATABASE_URL)")
+def test_on_postgresql_it_also_vacuums_as_autovacuum_would():
+    generate(20, "--yes-default-database")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'schools_school'")
+        assert cursor.fetchone()[0] is not None

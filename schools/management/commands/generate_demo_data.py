@@ -142,9 +142,13 @@ class Command(BaseCommand):
             created = DemoDirectory(using, random.Random(seed)).create(schools)
             bump_content_version(sender=School, using=using)
         # Fresh planner statistics: without them PostgreSQL guessed a few rows and the filtered list took
-        # 0.9 s at 10,000 schools instead of 0.05 s, until autovacuum got round to the tables.
-        with connections[using].cursor() as cursor:
-            cursor.execute("ANALYZE")
+        # 0.9 s at 10,000 schools instead of 0.05 s, until autovacuum got round to the tables. On PostgreSQL,
+        # outside a transaction, a VACUUM too, as autovacuum does on a live database: until then each
+        # index-only scan also reads the table's rows (the home page's build: 36 instead of 25 ms).
+        connection = connections[using]
+        vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
         if verbosity:
             seconds = (timezone.now() - started).total_seconds()
             self.stdout.write(
