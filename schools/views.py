@@ -49,10 +49,16 @@ def town_labels(towns):
     return labels
 
 
+def map_rows(schools, counted=False):
+    """What school_map() draws from: the map points of MAP_MAX_POINTS + 1 schools (one more tells that the map
+    stops at its cap), each with the whole queryset's count when `counted`."""
+    return list(schools.map_points(MAP_MAX_POINTS + 1, counted=counted))
+
+
 def school_map(rows, origin=None):
-    """What includes/_map.html draws: the frame, one link per school (at most MAP_MAX_POINTS of `rows`, the
-    map_points() of MAP_MAX_POINTS + 1 schools), the name of each town with a school, and `origin` (name,
-    latitude, longitude), the place distances are measured from.
+    """What includes/_map.html draws: the frame, one link per school of `rows` (map_rows(); at most
+    MAP_MAX_POINTS), the name of each town with a school, and `origin` (name, latitude, longitude), the place
+    distances are measured from.
 
     The points are joined here rather than looped over in the template: at 300 points the template loop was
     most of the time taken to build a page. Plain f-strings with each text escaped once (html.escape, as
@@ -104,7 +110,7 @@ class HomeView(TemplateView):
             key_figures=KeyFigure.objects.for_display(),
             trades=Trade.objects.with_school_count(),
             school_count=School.objects.published().count(),
-            map=school_map(list(School.objects.published().map_points(MAP_MAX_POINTS + 1))),
+            map=school_map(map_rows(School.objects.published())),
             **kwargs,
         )
 
@@ -119,15 +125,15 @@ class SchoolListView(FilterView):
     def paginate_queryset(self, queryset, page_size):
         # get_page() turns a junk or out-of-range page number into the nearest real page instead of a 404.
         paginator = self.get_paginator(queryset, page_size)
-        self.map_rows = None
+        self.counted_rows = None
         if self.filterset.measures_distance and self.filterset.radius_km is None:
             # The same schools as without distances: counted without the join that measuring them takes.
             paginator.count = self.filterset.before_distances.count()
         elif self.filterset.narrows:
             # Counted by the map's query: the join a filter needs is done once (4 of 24 ms at 10,000 schools
             # on PostgreSQL). The whole list is counted apart: its count reads an index, its map stops early.
-            self.map_rows = list(queryset.map_points(MAP_MAX_POINTS + 1, counted=True))
-            paginator.count = self.map_rows[0][-1] if self.map_rows else 0
+            self.counted_rows = map_rows(queryset, counted=True)
+            paginator.count = self.counted_rows[0][-1] if self.counted_rows else 0
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         if self.filterset.measures_distance and paginator.count:
             # Sorted by distance, the database would read every school's whole row to keep 12: sort and slice
@@ -146,9 +152,7 @@ class SchoolListView(FilterView):
         origin = None
         if place is not None:
             origin = (place.commune.full_name if place.commune else place.typed, *place.origin)
-        rows = self.map_rows
-        if rows is None:
-            rows = list(self.object_list.map_points(MAP_MAX_POINTS + 1))
+        rows = self.counted_rows if self.counted_rows is not None else map_rows(self.object_list)
         context["map"] = school_map(rows, origin)
         if not page.paginator.count:
             context["alternatives"] = self.filterset.alternatives()
