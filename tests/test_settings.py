@@ -131,3 +131,17 @@ def test_test_settings_never_reach_a_mail_server_a_developer_configured():
     assert result.returncode == 0, result.stderr
     last_line = result.stdout.strip().splitlines()[-1]
     assert last_line == "django.core.mail.backends.locmem.EmailBackend 127.0.0.1 9"
+
+
+@pytest.mark.parametrize(("setting", "expected"), [(None, "True"), ("false", "None")])
+def test_postgresql_prepares_repeated_queries_unless_a_pooler_forbids_it(setting, expected):
+    env = PRODUCTION_ENV | {"DATABASE_URL": "postgres://annuaire:secret@db.example.fr:5432/annuaire"}
+    if setting is not None:
+        env["DJANGO_DB_PREPARED_STATEMENTS"] = setting
+    code = (
+        "from django.conf import settings; "
+        "print(settings.DATABASES['default']['OPTIONS'].get('server_side_binding'))"
+    )
+    result = manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
