@@ -16,7 +16,7 @@ from core.search import FULL_TEXT_CONFIG, search_terms
 from funding.enums import FundingKind
 from funding.models import FundingSource
 from places.enums import CommuneKind, Departement
-from places.geo import bounding_box, distance_km_expression
+from places.geo import WithinPlaneCircle, bounding_box, distance_km_expression, plane_distance
 from places.models import Commune
 from programs.models import Programme, Trade, TradeKeyword
 from schools import photos
@@ -126,6 +126,18 @@ class SchoolQuerySet(models.QuerySet):
                 distance_km__lte=radius_km,
             )
         return queryset.order_by("distance_km", "name")
+
+    def as_far_as_nearest(self, latitude, longitude, count):
+        """On PostgreSQL, these schools (nearest_to()'s, in its order) no farther than the `count`-th nearest:
+        with its ties, every school of the first `count`, found by the GiST index of migration 0018 instead of
+        measuring every school and sorting them (4.5 of a "near Caen" page's 24 ms at 10,000 schools). Both
+        distances are the same formula, so the order does not change. Elsewhere, these schools as they are."""
+        if connections[self.db].vendor != "postgresql":
+            return self
+        distance = plane_distance(latitude, longitude)
+        farthest = self.annotate(plane_distance=distance).order_by("plane_distance").values("plane_distance")
+        radius = models.Subquery(farthest[count - 1 : count])
+        return self.filter(WithinPlaneCircle(latitude, longitude, radius))
 
     def map_points(self, limit, counted=False):
         """Name, slug, commune and position of up to `limit` schools: all the map needs, in one query.

@@ -138,7 +138,8 @@ class SchoolListView(FilterView):
         if self.filterset.measures_distance and paginator.count:
             # Sorted by distance, the database would read every school's whole row to keep 12: sort and slice
             # the ids alone (from an index), then read the page's rows. Same single query.
-            ids = queryset.values("pk")[page.start_index() - 1 : page.end_index()]
+            nearest = queryset.as_far_as_nearest(*self.filterset.place.origin, count=page.end_index())
+            ids = nearest.values("pk")[page.start_index() - 1 : page.end_index()]
             page.object_list = queryset.filter(pk__in=ids)
         return paginator, page, page.object_list, page.has_other_pages()
 

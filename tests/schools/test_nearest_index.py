@@ -1,0 +1,75 @@
+"""A near search pages through the schools in the same order whether or not PostgreSQL's index of map
+positions finds them (School.objects.as_far_as_nearest): ties at one town hall included, with a filter and a
+radius too."""
+
+import random
+
+import pytest
+from django.db import connection
+
+from places.models import Commune
+from schools.models import School
+from tests.factories import make_school, make_trade
+from tests.responses import school_slugs
+
+LIST_URL = "/ecoles/"
+
+
+@pytest.fixture
+def many_ties(directory):
+    """37 more schools, most of them sharing a town hall's position with others: names in no order."""
+    trade = make_trade(slug="tournage", name="Tournage")
+    names = [f"École Z{i:02}" for i in range(37)]
+    random.Random(4).shuffle(names)
+    communes = ["Argentan", "Caen", "Falaise", "Bayeux", "Caen", "Argentan"]
+    for i, name in enumerate(names):
+        make_school(name=name, slug=f"ecole-z{i}", commune=communes[i % len(communes)], trades=[trade])
+    return trade
+
+
+def expected_order(origin, **filters):
+    schools = School.objects.published().filter(**filters).nearest_to(*origin)
+    return list(schools.values_list("slug", flat=True))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("params", "filters"),
+    [
+        ({"pres_de": "caen"}, {}),
+        ({"pres_de": "argentan", "metier": "tournage"}, {"trades__slug": "tournage"}),
+    ],
+)
+def test_every_page_of_a_near_search_is_in_distance_then_name_order(client, many_ties, params, filters):
+    caen = Commune.objects.current().get(name=params["pres_de"].capitalize())
+    expected = expected_order((caen.latitude, caen.longitude), **filters)
+    shown = []
+    for page in range(1, len(expected) // 12 + 2):
+        shown += school_slugs(client.get(LIST_URL, {**params, "page": page}))
+    assert shown == expected
+
+
+@pytest.mark.django_db
+def test_a_radius_still_keeps_only_the_schools_within_it_in_order(client, many_ties):
+    caen = Commune.objects.current().get(name="Caen")
+    within = [
+        school.slug
+        for school in School.objects.published().nearest_to(caen.latitude, caen.longitude, radius_km=30)
+    ]
+    shown = []
+    for page in range(1, len(within) // 12 + 2):
+        shown += school_slugs(client.get(LIST_URL, {"pres_de": "caen", "rayon": "30", "page": page}))
+    assert shown == within and len(within) > 12
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GiST : PostgreSQL seulement (DATABASE_URL)")
+def test_postgresql_finds_the_nearest_schools_from_the_index_of_migration_0018(many_ties):
+    caen = Commune.objects.current().get(name="Caen")
+    schools = School.objects.published().nearest_to(caen.latitude, caen.longitude)
+    ids = schools.as_far_as_nearest(caen.latitude, caen.longitude, count=24).values("pk")[12:24]
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")  # a small table: a sequential scan would cost less
+        plan = ids.explain()
+        cursor.execute("RESET enable_seqscan")
+    assert "school_plane_point_idx" in plan, plan
