@@ -9,6 +9,7 @@ from django.db import connection
 
 from places.models import Commune
 from schools.models import School
+from schools.views import SCHOOLS_PER_PAGE
 from tests.factories import make_school, make_trade
 from tests.responses import school_slugs
 
@@ -27,9 +28,12 @@ def many_ties(directory):
     return trade
 
 
-def expected_order(origin, **filters):
-    schools = School.objects.published().filter(**filters).nearest_to(*origin)
-    return list(schools.values_list("slug", flat=True))
+def every_page(client, params, count):
+    """The slugs of every page of a list of `count` schools, in order."""
+    shown = []
+    for page in range(1, count // SCHOOLS_PER_PAGE + 2):
+        shown += school_slugs(client.get(LIST_URL, {**params, "page": page}))
+    return shown
 
 
 @pytest.mark.django_db
@@ -41,25 +45,18 @@ def expected_order(origin, **filters):
     ],
 )
 def test_every_page_of_a_near_search_is_in_distance_then_name_order(client, many_ties, params, filters):
-    caen = Commune.objects.current().get(name=params["pres_de"].capitalize())
-    expected = expected_order((caen.latitude, caen.longitude), **filters)
-    shown = []
-    for page in range(1, len(expected) // 12 + 2):
-        shown += school_slugs(client.get(LIST_URL, {**params, "page": page}))
-    assert shown == expected
+    place = Commune.objects.current().get(name=params["pres_de"].capitalize())
+    schools = School.objects.published().filter(**filters).nearest_to(place.latitude, place.longitude)
+    expected = list(schools.values_list("slug", flat=True))
+    assert every_page(client, params, len(expected)) == expected
 
 
 @pytest.mark.django_db
 def test_a_radius_still_keeps_only_the_schools_within_it_in_order(client, many_ties):
     caen = Commune.objects.current().get(name="Caen")
-    within = [
-        school.slug
-        for school in School.objects.published().nearest_to(caen.latitude, caen.longitude, radius_km=30)
-    ]
-    shown = []
-    for page in range(1, len(within) // 12 + 2):
-        shown += school_slugs(client.get(LIST_URL, {"pres_de": "caen", "rayon": "30", "page": page}))
-    assert shown == within and len(within) > 12
+    schools = School.objects.published().nearest_to(caen.latitude, caen.longitude, radius_km=30)
+    within = list(schools.values_list("slug", flat=True))
+    assert every_page(client, {"pres_de": "caen", "rayon": "30"}, len(within)) == within and len(within) > 12
 
 
 @pytest.mark.django_db
