@@ -583,8 +583,8 @@ class School(models.Model):
 
     @property
     def cost_summary(self):
-        """What the school costs a family, in words, with the known extra costs (includes/_cost.html, on each
-        card of a list: the same comparisons in the template took a fifth of a card's time)."""
+        """What the school costs a family, in words, with the known extra costs (each card of a list, and
+        includes/_cost.html: the same comparisons in a template took a fifth of a card's time)."""
         if self.cost == Cost.FEE:
             summary = f"{self.annual_fee_eur} € par an"
         elif self.cost == Cost.FREE:

@@ -279,3 +279,17 @@ def test_search_finds_nothing_for_drafts_even_by_exact_name(client, db):
     make_school(name="Projet pas encore ouvert", status="draft")
     assert School.objects.published().search("projet").count() == 0
     assert school_names(client.get(LIST_URL, {"q": "Projet pas encore ouvert"})) == []
+
+
+def test_cards_escape_every_text_they_show(client, db):
+    """Cards are written by a tag (schools/templatetags/cards.py), not a template: nothing escapes for it."""
+    trade = make_trade(name="Fer & <b>Bois</b>")
+    school = make_school(name='Atelier "Fer & Bois" <Caen>', commune="Caen", trades=[trade], cost_details="<i>")
+    html = client.get(LIST_URL, {"pres_de": "Caen", "selection": school.slug}).content.decode()
+    name = "Atelier &quot;Fer &amp; Bois&quot; &lt;Caen&gt;"
+    assert f'<a href="{school.get_absolute_url()}?selection={school.slug}">{name}</a>' in html
+    assert f'<span class="visually-hidden"> ({name} y figure)</span>' in html
+    assert "Fer &amp; &lt;b&gt;Bois&lt;/b&gt;</li>" in html
+    assert "(&lt;i&gt;)</p>" in html and "à moins de 1 km à vol d'oiseau" in html
+    for raw in ("<Caen>", "<b>", "<i>"):
+        assert raw not in html
