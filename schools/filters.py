@@ -1,7 +1,7 @@
 import django_filters
 from django.db import connection
 
-from core.widgets import PlainSelect
+from core.widgets import PlainSelect, PlainTextInput
 from funding.models import FundingSource
 from places.enums import Departement
 from places.lookup import find_place
@@ -72,12 +72,14 @@ class SchoolFilter(django_filters.FilterSet):
         method="filter_search",
         max_length=TEXT_MAX_LENGTH,
         error_messages=ignored_text("Le texte recherché"),
+        widget=PlainTextInput,
     )
     pres_de = django_filters.CharFilter(
         label="Près de (commune ou code postal)",
         method="filter_near",
         max_length=TEXT_MAX_LENGTH,
         error_messages=ignored_text("Le lieu"),
+        widget=PlainTextInput,
     )
     rayon = django_filters.ChoiceFilter(
         label="Dans un rayon de",

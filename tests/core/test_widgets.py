@@ -2,7 +2,7 @@ import re
 
 from django import forms
 
-from core.widgets import PlainSelect
+from core.widgets import PlainSelect, PlainTextInput
 
 CHOICES = [
     ("", "Tous"),
@@ -40,3 +40,12 @@ def test_plain_select_escapes_names_values_and_labels():
     assert '<select name="x&quot;&gt;&lt;script&gt;" title="&lt;i&gt;">' in html
     assert '<option value="a&amp;b" selected>A &amp; &lt;b&gt;</option>' in html
     assert "<script>" not in html and "<b>" not in html
+
+
+def test_plain_text_input_writes_what_djangos_text_input_writes():
+    attrs = {"id": "id_x", "maxlength": 100, "required": True, "disabled": False, "aria-describedby": 'x"y'}
+    for value in ["", None, "caen", 'a"&<b>', 14000]:
+        for extra in [None, attrs]:
+            for widget_attrs in [None, {"placeholder": "Caen"}]:
+                django_html = forms.TextInput(widget_attrs).render('x"y', value, extra)
+                assert PlainTextInput(widget_attrs).render('x"y', value, extra) == django_html.strip()
