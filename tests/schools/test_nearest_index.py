@@ -1,14 +1,16 @@
-"""A near search pages through the schools in the same order whether or not PostgreSQL's index of map
-positions finds them (School.objects.as_far_as_nearest): ties at one town hall included, with a filter and a
-radius too."""
+"""A near search pages through the schools in the same order whether or not they are found among the nearest
+first (School.objects.as_far_as_nearest: PostgreSQL's index of map positions, SQLite's bands of latitudes):
+ties at one town hall included, with a filter and a radius too."""
 
+import importlib
 import random
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
 
 from places.models import Commune
-from schools.models import School
+from schools.models import BAND_SEARCH_MAX_COUNT, School
 from schools.views import SCHOOLS_PER_PAGE
 from tests.factories import make_school, make_trade
 from tests.responses import school_slugs
@@ -41,11 +43,12 @@ def every_page(client, params, count):
     ("params", "filters"),
     [
         ({"pres_de": "caen"}, {}),
+        ({"pres_de": "cherbourg"}, {}),  # most schools beyond the widest band (SEARCH_RADII_KM): all kept
         ({"pres_de": "argentan", "metier": "tournage"}, {"trades__slug": "tournage"}),
     ],
 )
 def test_every_page_of_a_near_search_is_in_distance_then_name_order(client, many_ties, params, filters):
-    place = Commune.objects.current().get(name=params["pres_de"].capitalize())
+    place = Commune.objects.current().get(search_name__startswith=params["pres_de"])
     schools = School.objects.published().filter(**filters).nearest_to(place.latitude, place.longitude)
     expected = list(schools.values_list("slug", flat=True))
     assert every_page(client, params, len(expected)) == expected
@@ -74,3 +77,36 @@ def test_postgresql_finds_the_nearest_schools_from_the_index_of_migration_0018(m
         for setting in ("enable_seqscan", "enable_sort"):
             cursor.execute(f"RESET {setting}")
     assert "school_plane_point_idx" in plan, plan
+
+
+@pytest.mark.django_db
+def test_a_page_is_picked_among_the_nearest_schools_not_all_of_them(many_ties):
+    caen = Commune.objects.current().get(name="Caen")
+    schools = School.objects.published().nearest_to(caen.latitude, caen.longitude)
+    nearest = schools.as_far_as_nearest(caen.latitude, caen.longitude, count=SCHOOLS_PER_PAGE)
+    assert SCHOOLS_PER_PAGE <= nearest.count() < schools.count()
+    assert list(nearest[:SCHOOLS_PER_PAGE]) == list(schools[:SCHOOLS_PER_PAGE])
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="bandes de latitudes : SQLite seulement")
+def test_sqlite_reads_the_bands_of_latitudes_from_their_index_and_not_for_deep_pages(many_ties):
+    caen = Commune.objects.current().get(name="Caen")
+    schools = School.objects.published().nearest_to(caen.latitude, caen.longitude)
+    first_page = schools.as_far_as_nearest(caen.latitude, caen.longitude, count=SCHOOLS_PER_PAGE)
+    assert "school_status_latitude_idx" in first_page.values("pk").explain()
+    deep = schools.as_far_as_nearest(caen.latitude, caen.longitude, count=BAND_SEARCH_MAX_COUNT + 1)
+    assert deep.query.where == schools.query.where  # measuring and sorting them all is as fast there
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="statistiques de SQLite")
+def test_migration_0019_weighs_its_index_like_the_others_in_an_analysed_sqlite_database(many_ties):
+    migration = importlib.import_module("schools.migrations.0019_near_search_band_of_latitudes")
+    index_statistics = "SELECT stat FROM sqlite_stat1 WHERE idx = 'school_status_latitude_idx'"
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE schools_school")
+        cursor.execute("DELETE FROM sqlite_stat1 WHERE idx = 'school_status_latitude_idx'")  # as before 0019
+        migration.complete_sqlite_statistics(None, SimpleNamespace(connection=connection))
+        cursor.execute(index_statistics)
+        assert cursor.fetchone() is not None
