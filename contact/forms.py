@@ -16,6 +16,7 @@ from contact.models import (
 )
 from contact.pages import reportable_page
 from core.forms import MultilineTextField
+from core.widgets import PlainHiddenInput
 
 UNKNOWN_PAGE = "La page concernée n'existe pas sur ce site : revenez à la page et réessayez."
 TOO_LONG = "Ce texte est trop long : {limit} caractères au plus (il en compte {show_value})."
@@ -107,7 +108,7 @@ class ContactRequestForm(HoneypotForm, forms.ModelForm):
 class ErrorReportForm(HoneypotForm):
     """What is wrong on one of the site's pages. `page` is the page's path, sent by the form it carries."""
 
-    page = forms.CharField(widget=forms.HiddenInput, error_messages={"required": UNKNOWN_PAGE})
+    page = forms.CharField(widget=PlainHiddenInput, error_messages={"required": UNKNOWN_PAGE})
     description = MultilineTextField(
         label="Qu'est-ce qui ne va pas ?",
         help_text="Par exemple : le numéro de téléphone a changé, une date est passée, un bouton ne marche "

@@ -1,5 +1,7 @@
 from django import template
-from django.utils.html import format_html
+from django.template.defaultfilters import date
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -18,3 +20,20 @@ def external_link(url, text, of="", hreflang=""):
         text,
         hidden,
     )
+
+
+@register.simple_tag
+def source_citation(source):
+    """One source cited in one line: its title (a link when it has an address), publisher, date and note.
+    A tag rather than an include: a school page cites a dozen sources, and the include took 0.5 ms."""
+    if source.url:
+        parts = [external_link(source.url, source.title)]
+    else:
+        parts = [format_html("<cite>{}</cite>", source.title)]
+    if source.publisher:
+        parts.append(f", {conditional_escape(source.publisher)}")
+    if source.published_on:
+        parts.append(f", {conditional_escape(date(source.published_on, 'j F Y'))}")
+    if source.note:
+        parts.append(f". {conditional_escape(source.note)}")
+    return mark_safe("".join(parts))  # every text in it escaped above

@@ -2,7 +2,7 @@ import re
 
 from django import forms
 
-from core.widgets import PlainSelect, PlainTextInput
+from core.widgets import PlainHiddenInput, PlainSelect, PlainTextInput
 
 CHOICES = [
     ("", "Tous"),
@@ -42,10 +42,12 @@ def test_plain_select_escapes_names_values_and_labels():
     assert "<script>" not in html and "<b>" not in html
 
 
-def test_plain_text_input_writes_what_djangos_text_input_writes():
+def test_plain_inputs_write_what_djangos_inputs_write():
     attrs = {"id": "id_x", "maxlength": 100, "required": True, "disabled": False, "aria-describedby": 'x"y'}
-    for value in ["", None, "caen", 'a"&<b>', 14000]:
-        for extra in [None, attrs]:
-            for widget_attrs in [None, {"placeholder": "Caen"}]:
-                django_html = forms.TextInput(widget_attrs).render('x"y', value, extra)
-                assert PlainTextInput(widget_attrs).render('x"y', value, extra) == django_html.strip()
+    pairs = [(forms.TextInput, PlainTextInput), (forms.HiddenInput, PlainHiddenInput)]
+    for django_widget, plain_widget in pairs:
+        for value in ["", None, "caen", 'a"&<b>', 14000]:
+            for extra in [None, attrs]:
+                for widget_attrs in [None, {"placeholder": "Caen"}]:
+                    django_html = django_widget(widget_attrs).render('x"y', value, extra)
+                    assert plain_widget(widget_attrs).render('x"y', value, extra) == django_html.strip()

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from schools.models import OpenDay
-from tests.factories import make_funding_source, make_school, make_school_funding
+from tests.factories import make_funding_source, make_school, make_school_funding, make_source
 from tests.responses import text
 
 
@@ -87,3 +87,16 @@ def test_print_version_carries_a_qr_code_to_the_page(client, school):
     assert "<svg" in qr_block
     assert f"http://testserver{school.get_absolute_url()}" in qr_block
     assert 'media="print"' in page
+
+
+def test_sources_are_cited_with_every_text_escaped(client, db):
+    """Citations are written by a tag (schools/templatetags/links.py), not a template: it escapes them."""
+    linked = make_source(title="Fer & <b>Bois</b>", publisher="<i>Ouest</i>", note="Voir <p. 2>")
+    unlinked = make_source(url="", title="Rapport <2024>", published_on=datetime.date(2024, 3, 5))
+    html = client.get(make_school(sources=[linked, unlinked]).get_absolute_url()).content.decode()
+    hidden = '<span class="visually-hidden"> (site externe)</span>'
+    assert f'">Fer &amp; &lt;b&gt;Bois&lt;/b&gt;{hidden}</a>' in html
+    assert ", &lt;i&gt;Ouest&lt;/i&gt;. Voir &lt;p. 2&gt;" in html
+    assert "<cite>Rapport &lt;2024&gt;</cite>, Journal, 5 mars 2024" in html
+    for raw in ("<b>Bois", "<i>Ouest", "<p. 2>", "<2024>"):
+        assert raw not in html

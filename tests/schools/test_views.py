@@ -282,9 +282,10 @@ def test_search_finds_nothing_for_drafts_even_by_exact_name(client, db):
 
 
 def test_cards_escape_every_text_they_show(client, db):
-    """Cards are written by a tag (schools/templatetags/cards.py), not a template: nothing escapes for it."""
+    """Cards are written by a tag (schools/templatetags/cards.py), not a template: it escapes each text."""
     trade = make_trade(name="Fer & <b>Bois</b>")
-    school = make_school(name='Atelier "Fer & Bois" <Caen>', commune="Caen", trades=[trade], cost_details="<i>")
+    name = 'Atelier "Fer & Bois" <Caen>'
+    school = make_school(name=name, commune="Caen", trades=[trade], cost_details="<i>")
     html = client.get(LIST_URL, {"pres_de": "Caen", "selection": school.slug}).content.decode()
     name = "Atelier &quot;Fer &amp; Bois&quot; &lt;Caen&gt;"
     assert f'<a href="{school.get_absolute_url()}?selection={school.slug}">{name}</a>' in html
