@@ -177,7 +177,7 @@ class SchoolQuerySet(models.QuerySet):
             columns.append("total")
         return queryset.values_list(*columns)[:limit]
 
-    # What a card of a list shows (includes/_school_card.html): reading only these halved the time taken to
+    # What a card of a list shows (schools/templatetags/cards.py): reading only these halved the time taken to
     # read a page of twelve schools with their communes (forty-odd columns, most of them long texts).
     CARD_FIELDS = [
         "name",
