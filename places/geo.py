@@ -119,7 +119,7 @@ class WithinSmallestRadius(Func):
         radius, radius_params = self.radius_sql()
         distance, distance_params = distance_km_sql(self.origin, latitude, longitude, SQLITE_SQUARE)
         band = f"{radius} / %s * %s"
-        band_params = (*radius_params, KM_PER_DEGREE, BAND_MARGIN)
+        band_params = (*radius_params, KM_PER_DEGREE, BOX_MARGIN)  # as bounding_box() writes it
         origin_latitude = self.origin[0]
         return (
             f"({latitude[0]} BETWEEN %s - {band} AND %s + {band} AND {distance} <= {radius})",
@@ -142,19 +142,9 @@ class WithinSmallestRadius(Func):
                 f'WHEN EXISTS(SELECT 1 FROM ({rows_sql}) nearer WHERE nearer."map_latitude" BETWEEN %s AND %s'
                 f" AND {distance} <= %s LIMIT 1 OFFSET %s) THEN %s"
             )
-            south, north = latitude_band(self.origin[0], km)
+            south, north, _, _ = bounding_box(*self.origin, km)
             params += [*rows_params, south, north, *distance_params, km, self.count - 1, km]
         return f"(CASE {' '.join(cases)} ELSE %s END)", (*params, math.inf)
-
-
-def latitude_band(latitude, radius_km):
-    """(south, north): the latitudes of every point within radius_km, a little wider (BAND_MARGIN) so that
-    no rounding leaves one out."""
-    half = radius_km / KM_PER_DEGREE * BAND_MARGIN
-    return float(latitude) - half, float(latitude) + half
-
-
-BAND_MARGIN = 1.001
 
 
 # PostgreSQL only: a position as a point of the plane where distance_km is the straight-line distance (times
@@ -191,8 +181,12 @@ def plane_distance(latitude, longitude):
     return RawSQL(f"{PLANE_POINT_SQL} <-> point(%s, %s)", plane_point(latitude, longitude), FloatField())
 
 
+BOX_MARGIN = 1.001
+
+
 def bounding_box(latitude, longitude, radius_km):
-    """(south, north, west, east) of a box holding every point within radius_km: a cheap prefilter."""
-    dlat = radius_km / KM_PER_DEGREE
+    """(south, north, west, east) of a box holding every point within radius_km: a cheap prefilter, a little
+    wider (BOX_MARGIN) so that no rounding leaves a point on its edge out."""
+    dlat = radius_km / KM_PER_DEGREE * BOX_MARGIN
     dlon = dlat / LONGITUDE_FACTOR
     return float(latitude) - dlat, float(latitude) + dlat, float(longitude) - dlon, float(longitude) + dlon
