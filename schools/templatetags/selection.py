@@ -9,9 +9,3 @@ register = template.Library()
 def current_selection(context):
     """The selection a list or school page carries in its address (`?selection=…`), possibly empty."""
     return carried_selection(context["request"])
-
-
-@register.simple_tag
-def url_adding(selection, slug):
-    """The selection page's address once `slug` is added to `selection`."""
-    return selection.url_adding(slug)
