@@ -1,5 +1,6 @@
 from django.views.generic import DetailView, ListView
 
+from core.pagination import paginate
 from funding.models import FundingSource
 
 
@@ -15,4 +16,5 @@ class FundingSourceDetailView(DetailView):
     context_object_name = "funding_source"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(fundings=self.object.fundings.for_funding_source_page(), **kwargs)
+        fundings = self.object.fundings.for_funding_source_page()
+        return super().get_context_data(**paginate(self.request, fundings), **kwargs)

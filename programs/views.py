@@ -1,5 +1,6 @@
 from django.views.generic import DetailView, ListView
 
+from core.pagination import paginate
 from programs.models import Programme, Trade
 
 
@@ -16,7 +17,7 @@ class TradeDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            schools=self.object.schools.for_list(),
+            **paginate(self.request, self.object.schools.for_list()),
             programmes=self.object.programmes.all(),
             **kwargs,
         )
@@ -34,4 +35,4 @@ class ProgrammeDetailView(DetailView):
     context_object_name = "programme"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(schools=self.object.schools.for_list(), **kwargs)
+        return super().get_context_data(**paginate(self.request, self.object.schools.for_list()), **kwargs)

@@ -7,13 +7,13 @@ from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
+from core.pagination import SCHOOLS_PER_PAGE, page_numbers
 from places import geo
 from programs.models import Trade
 from schools.filters import SchoolFilter
 from schools.models import School
 from sources.models import KeyFigure
 
-SCHOOLS_PER_PAGE = 12
 MAP_MAX_POINTS = 300  # a denser map helps nobody: the list below it stays the full answer
 
 
@@ -146,7 +146,7 @@ class SchoolListView(FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
-        context["page_numbers"] = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+        context["page_numbers"] = page_numbers(page)
         # Every filter but the search box folds behind "Affiner".
         context["refine_fields"] = [field for field in self.filterset.form if field.name != "q"]
         place = self.filterset.place if self.filterset.measures_distance else None

@@ -9,9 +9,9 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection
 
+from core.pagination import SCHOOLS_PER_PAGE
 from places.models import Commune
 from schools.models import BAND_SEARCH_MAX_COUNT, School
-from schools.views import SCHOOLS_PER_PAGE
 from tests.factories import make_school, make_trade
 from tests.responses import school_slugs
 

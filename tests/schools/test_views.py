@@ -255,11 +255,12 @@ class TestQueryCounts:
             # … and the everyday words of the text search
             (LIST_URL + "?q=Valognes+commune", 10),
             ("/metiers/", 2),
-            ("/metiers/metier-commun-0/", 5),
+            # the trade, its schools counted, one page of them, their trades, its programmes
+            ("/metiers/metier-commun-0/", 6),
             ("/formations/", 2),
-            ("/formations/cap-commun/", 7),
+            ("/formations/cap-commun/", 8),
             ("/financements/", 2),
-            ("/financements/financeur-commun/", 4),
+            ("/financements/financeur-commun/", 5),
         ],
     )
     def test_public_pages(self, client, directory_of_size, django_assert_num_queries, url, queries):
