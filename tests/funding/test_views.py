@@ -1,5 +1,6 @@
 import pytest
 
+from funding.models import FundingSource
 from tests.factories import make_funding_source, make_school, make_school_funding, make_source
 from tests.responses import text
 
@@ -51,3 +52,15 @@ def test_unknown_funder_is_a_french_404(client, db):
     response = client.get("/financements/inconnu/")
     assert response.status_code == 404
     assert "Cette page n'existe pas" in text(response)
+
+
+def test_each_funder_counts_its_published_schools_in_one_query(region, django_assert_num_queries):
+    """core.counts.PublishedSchoolCount, as for trades and programmes: links less those of drafts."""
+    state = make_funding_source(slug="etat", name="État", kind="state")
+    unused = make_funding_source(slug="personne", name="Personne")
+    for school in (make_school(), make_school(), make_school(status="draft")):
+        make_school_funding(school, region)
+    make_school_funding(make_school(), state)
+    with django_assert_num_queries(1):
+        counts = {funder.slug: funder.school_count for funder in FundingSource.objects.with_school_count()}
+    assert counts == {region.slug: 2, state.slug: 1, unused.slug: 0}
