@@ -1,4 +1,4 @@
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.views import View
@@ -6,7 +6,7 @@ from django.views.generic import TemplateView
 
 from core.enums import Status
 from opendata import exports
-from schools.models import OpenDay, School
+from schools.models import OpenDay, School, SchoolFunding
 from sources.models import Source
 
 
@@ -20,14 +20,18 @@ class OpenDataView(TemplateView):
     template_name = "opendata/data.html"
 
     def get_context_data(self, **kwargs):
-        published = Q(schools__status=Status.PUBLISHED) | Q(school_fundings__school__status=Status.PUBLISHED)
+        # Each source once if a published school or one of its fundings cites it. Written with EXISTS: joined,
+        # the two links multiplied each other's rows (schools × fundings): 190 s on SQLite at 10,000 schools.
+        cited = Exists(School.objects.published().filter(sources=OuterRef("pk"))) | Exists(
+            SchoolFunding.objects.filter(source=OuterRef("pk"), school__status=Status.PUBLISHED)
+        )
         return super().get_context_data(
             fields=exports.FIELDS,
             licence_name=exports.LICENCE_NAME,
             licence_url=exports.LICENCE_URL,
             list_separator=exports.LIST_SEPARATOR.strip(),
             directory=School.objects.published().aggregate(count=Count("pk"), updated=Max("updated_at")),
-            sources=Source.objects.filter(published).distinct(),
+            sources=Source.objects.filter(cited),
             **kwargs,
         )
 

@@ -498,7 +498,7 @@ class School(models.Model):
             # without reading the school's: a trade's schools in a département counted in a third of the time.
             models.Index(fields=["id", "status", "commune"], name="school_id_status_idx"),
             # The few schools not published, found without walking the published ones: a trade's count of
-            # published schools is its links less theirs (programs.models.LinkedToSchoolsQuerySet). Partial:
+            # published schools is its links less theirs (core.counts.PublishedSchoolCount). Partial:
             # a full (status, id) index led SQLite, which keeps no statistics, away from the covering one
             # above for published schools.
             models.Index(

@@ -241,6 +241,16 @@ class TestDataPage:
         assert "Un article sur l'école" in page
         assert "Brouillon" not in page
 
+    def test_lists_each_source_of_a_published_school_or_of_its_funding_once(self, client, db):
+        by_school, by_funding, by_draft = (make_source(title=t) for t in ("Fiche", "Convention", "Secret"))
+        for name in ("Atelier A", "Atelier B"):  # cited twice, listed once
+            school = make_school(name=name, sources=[by_school])
+            make_school_funding(school, make_funding_source(), source=by_funding)
+        draft = make_school(status="draft", sources=[by_draft])
+        make_school_funding(draft, make_funding_source(), source=by_draft)
+        response = get(client, "opendata:index")
+        assert [source.title for source in response.context["sources"]] == ["Convention", "Fiche"]
+
     def test_linked_from_every_page(self, client, directory_sample):
         assert 'href="/donnees/"' in client.get("/").content.decode()
 
