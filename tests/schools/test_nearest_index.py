@@ -12,7 +12,7 @@ from django.db import connection
 from core.pagination import SCHOOLS_PER_PAGE
 from places.models import Commune
 from schools.models import BAND_SEARCH_MAX_COUNT, School
-from tests.factories import make_school, make_trade
+from tests.factories import make_funding_source, make_school, make_school_funding, make_trade
 from tests.responses import school_slugs
 
 LIST_URL = "/ecoles/"
@@ -101,12 +101,23 @@ def test_sqlite_reads_the_bands_of_latitudes_from_their_index_and_not_for_deep_p
 
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="statistiques de SQLite")
-def test_migration_0019_weighs_its_index_like_the_others_in_an_analysed_sqlite_database(many_ties):
-    migration = importlib.import_module("schools.migrations.0019_near_search_band_of_latitudes")
-    index_statistics = "SELECT stat FROM sqlite_stat1 WHERE idx = 'school_status_latitude_idx'"
+@pytest.mark.parametrize(
+    ("migration", "indexes"),
+    [
+        ("0019_near_search_band_of_latitudes", ["school_status_latitude_idx"]),
+        ("0020_counts_from_indexes", ["school_status_updated_idx", "school_funding_by_funder_idx"]),
+    ],
+)
+def test_migrations_weigh_their_indexes_like_the_others_in_an_analysed_sqlite_database(
+    many_ties, migration, indexes
+):
+    migration = importlib.import_module(f"schools.migrations.{migration}")
+    make_school_funding(School.objects.first(), make_funding_source())
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE schools_school")
-        cursor.execute("DELETE FROM sqlite_stat1 WHERE idx = 'school_status_latitude_idx'")  # as before 0019
+        cursor.execute("ANALYZE")
+        for index in indexes:  # as before the migration
+            cursor.execute("DELETE FROM sqlite_stat1 WHERE idx = %s", [index])
         migration.complete_sqlite_statistics(None, SimpleNamespace(connection=connection))
-        cursor.execute(index_statistics)
-        assert cursor.fetchone() is not None
+        for index in indexes:
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE idx = %s", [index])
+            assert cursor.fetchone() is not None, index
