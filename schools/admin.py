@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -211,12 +212,14 @@ class SchoolAdmin(SpreadsheetAdminMixin, ContentAdmin):
     ]
 
     def get_queryset(self, request):
-        # The aggregate drops Meta.ordering (GROUP BY): order again, or autocomplete pages come unordered.
+        # Counted by a subquery, not Count("fundings"): grouping every school's row by all its columns took
+        # 0.5 s at 10,000 schools, and each count of the list (pages, filters) grouped them all again.
+        fundings = SchoolFunding.objects.filter(school=models.OuterRef("pk")).order_by().values("school")
+        funding_count = fundings.annotate(count=models.Count("*")).values("count")
         schools = (
             super()
             .get_queryset(request)
-            .annotate(funding_count=models.Count("fundings", distinct=True))
-            .order_by("name")
+            .annotate(funding_count=Coalesce(models.Subquery(funding_count), 0))
             .prefetch_related("trades")
         )
         return completeness.with_gaps(schools)
