@@ -1,6 +1,4 @@
 from django.conf import settings
-from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import DEFAULT_DB_ALIAS, connections, models
@@ -12,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from core.enums import Status
 from core.phones import PhoneNumberField
 from core.reverse import cached_reverse
-from core.search import FULL_TEXT_CONFIG, search_terms
+from core.search import matching, search_terms
 from funding.enums import FundingKind
 from funding.models import FundingSource
 from places.enums import CommuneKind, Departement
@@ -68,7 +66,7 @@ class SchoolQuerySet(models.QuerySet):
         Everyday words staff attached to a trade ("mécano", "resto", "fruits et légumes") find that trade's
         schools: such a phrase counts as one term, met by the trade or by the words themselves."""
         terms = search_terms(text)
-        queryset = self.with_search_document() if self.full_text else self
+        queryset = self
         for trade_ids, phrase in TradeKeyword.objects.find_in(terms):
             by_keyword = models.Exists(
                 SchoolTrade.objects.filter(school=models.OuterRef("pk"), trade__in=trade_ids)
@@ -77,49 +75,22 @@ class SchoolQuerySet(models.QuerySet):
             terms = [term for term in terms if term not in phrase]
         return queryset.filter(self.matching_all(terms))
 
-    @property
-    def full_text(self):
-        return connections[self.db].vendor == "postgresql"
-
-    def with_search_document(self):
-        """PostgreSQL: a school's words (name, commune, trades, programmes) as a French text-search vector."""
-
-        def joined(link_model, field):
-            names = link_model.objects.filter(school=models.OuterRef("pk")).values("school")
-            return models.Subquery(names.annotate(joined=StringAgg(field, " ")).values("joined"))
-
-        return self.annotate(
-            search_document=SearchVector(
-                "name",
-                "short_name",
-                "commune__name",
-                joined(SchoolTrade, "trade__name"),
-                joined(SchoolProgramme, "programme__title"),
-                config=FULL_TEXT_CONFIG,
-            )
-        )
-
     def matching_all(self, terms):
-        if not terms:
-            return models.Q()
-        if self.full_text:
-            # Words come from search_terms(): letters and digits only, safe in a raw text-search query.
-            query = " & ".join(f"{term}:*" for term in terms)
-            return models.Q(search_document=SearchQuery(query, search_type="raw", config=FULL_TEXT_CONFIG))
+        """Schools where each term is in their name or short name, their commune's name, or the name of one of
+        their trades or programmes (core.search.matching). Each term is looked up in those tables first (from
+        an index on PostgreSQL), then the schools are picked by key: matching a document built for each
+        school took 0.35 s per query at 10,000 schools on PostgreSQL, 0.13 s on SQLite."""
         condition = models.Q()
         for term in terms:
-            trade_match = SchoolTrade.objects.filter(
-                school=models.OuterRef("pk"), trade__name__unaccent__icontains=term
-            )
-            programme_match = SchoolProgramme.objects.filter(
-                school=models.OuterRef("pk"), programme__title__unaccent__icontains=term
-            )
+            schools = matching(School.objects.using(self.db), ["name", "short_name"], term)
+            communes = matching(Commune.objects.using(self.db), ["name"], term)
+            trades = matching(Trade.objects.using(self.db), ["name"], term)
+            programmes = matching(Programme.objects.using(self.db), ["title"], term)
             condition &= (
-                models.Q(name__unaccent__icontains=term)
-                | models.Q(short_name__unaccent__icontains=term)
-                | models.Q(commune__name__unaccent__icontains=term)
-                | models.Exists(trade_match)
-                | models.Exists(programme_match)
+                models.Q(pk__in=schools.values("pk"))
+                | models.Q(commune__in=communes.values("pk"))
+                | models.Q(pk__in=SchoolTrade.objects.filter(trade__in=trades).values("school"))
+                | models.Q(pk__in=SchoolProgramme.objects.filter(programme__in=programmes).values("school"))
             )
         return condition
 
