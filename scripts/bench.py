@@ -8,11 +8,12 @@ DATABASE_URL when it names one): migrate, load the directory, add demo schools u
 files into a temporary folder, save the HTML and headers of each page there (served at
 /static/bench/<page>.html, and at /bare/<page> by the bare callable), start gunicorn (2 sync workers,
 production settings) on a free loopback port, then for each page a warm-up and `wrk -t2 -c32 -d10s` on the
-page and on each reference. Queries per page are counted with Django's test client against the same database,
-with an empty page cache then a full one, and the time to build each page with an empty cache (minimum and
-median of 15 builds, in-process, no HTTP; the target is on the median): wrk mostly measures cached
-pages. scripts/profile_page.py measures the same builds on a database of one's own, with their CPU time,
-their queries and, under valgrind, their instructions.
+page and on each reference (the bare callable both before and after the page, its two runs taken together,
+so that the machine's drift during the page's run weighs on both sides of the ratio). Queries per page are
+counted with Django's test client against the same database, with an empty page cache then a full one, and
+the time to build each page with an empty cache (minimum and median of 15 builds, in-process, no HTTP; the
+target is on the median): wrk mostly measures cached pages. scripts/profile_page.py measures the same builds
+on a database of one's own, with their CPU time, their queries and, under valgrind, their instructions.
 
 Targets, each printed OK or FAIL: at least 0.7 × the requests/s of the bare WSGI callable; p99 under 20 ms at
 32 connections; a build with an empty cache under 20 ms; the same number of queries at both sizes; the median
@@ -75,26 +76,47 @@ def measure_size(database, size, args):
         results = {}
         with site.gunicorn(port):
             for name, path in PAGES:
-                urls = {
-                    "page": f"http://127.0.0.1:{port}{path}",
-                    "bare": f"http://127.0.0.1:{port}/bare/{name}",
-                    "static": f"http://127.0.0.1:{port}/static/bench/{name}.html",
-                }
+                page_url = f"http://127.0.0.1:{port}{path}"
+                bare_url = f"http://127.0.0.1:{port}/bare/{name}"
+                static_url = f"http://127.0.0.1:{port}/static/bench/{name}.html"
+                # The bare callable is measured before and after the page, and the two runs taken together:
+                # a machine that slows down or speeds up during the page's run weighs on both sides alike.
                 figures = {}
-                for kind, url in urls.items():
+                for kind, url in [
+                    ("bare", bare_url),
+                    ("page", page_url),
+                    ("bare_after", bare_url),
+                    ("static", static_url),
+                ]:
                     wrk(url, duration=args.warmup, connections=CONNECTIONS, script=script)  # warm-up
                     figures[kind] = wrk(url, duration=args.duration, connections=CONNECTIONS, script=script)
+                before, after = figures["bare"]["rps"], figures["bare_after"]["rps"]
+                figures["bare"] = together(figures["bare"], figures.pop("bare_after"))
                 results[name] = {**probe[name], **figures}
                 page, bare, static = figures["page"], figures["bare"], figures["static"]
                 say(
                     f"  {name:<13} {page['rps']:8.1f} req/s  p50 {page['p50_us'] / 1000:6.1f} ms  "
-                    f"p99 {page['p99_us'] / 1000:6.1f} ms   WSGI nu {bare['rps']:8.1f} req/s  "
-                    f"statique {static['rps']:8.1f} req/s  (charge {load_average()})"
+                    f"p99 {page['p99_us'] / 1000:6.1f} ms   WSGI nu {bare['rps']:8.1f} req/s "
+                    f"({before:.0f} avant, {after:.0f} après)  statique {static['rps']:8.1f} req/s  "
+                    f"(charge {load_average()})"
                 )
         errors = [line for line in site.gunicorn_log().splitlines() if "Error" in line or "Traceback" in line]
         if errors:
             say("  Erreurs dans le journal de gunicorn :\n    " + "\n    ".join(errors[:20]))
         return results
+
+
+def together(first, second):
+    """Two wrk runs of one address as one: requests per second over both; errors added up."""
+    duration_us = first["duration_us"] + second["duration_us"]
+    requests = first["requests"] + second["requests"]
+    return {
+        "requests": requests,
+        "duration_us": duration_us,
+        "rps": requests / (duration_us / 1e6),
+        "status": first["status"] + second["status"],
+        "socket_errors": first["socket_errors"] + second["socket_errors"],
+    }
 
 
 def errors_of(figures):
