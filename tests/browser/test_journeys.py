@@ -40,6 +40,14 @@ def test_a_teenager_browses_by_trade(page, site):
     expect(page.get_by_role("heading", level=1)).to_have_text("Chaudronnerie et soudage")
     assert page.url == site.url + f"/metiers/{EXTRA_TRADE}/"
 
+    # The extra schools fill the trade's first page (12 a page): the real one is on the second.
+    expect(
+        page.get_by_role("heading", level=2, name=re.compile(r"pour apprendre ce métier, page 1 sur 2"))
+    ).to_be_visible()
+    expect(page.get_by_role("link", name=school.name, exact=True)).to_have_count(0)
+    page.get_by_role("navigation", name="Pages de résultats").get_by_role(
+        "link", name="Page suivante"
+    ).click()
     page.get_by_role("link", name=school.name, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(school.name)
 
