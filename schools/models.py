@@ -137,15 +137,20 @@ class SchoolQuerySet(models.QuerySet):
         return self.filter(WithinPlaneCircle(latitude, longitude, radius))
 
     def map_points(self, limit, counted=False):
-        """Name, slug, commune and position of up to `limit` schools: all the map needs, in one query.
-        No order: the database picks the cheapest (ordered by name, a filtered list's map walked every
-        school). `counted` adds a sixth column, the number of schools in the whole queryset (the same on
-        every row): a filtered list counts its schools in the map's query instead of a second one."""
-        columns = ["name", "slug", "commune__name", "map_latitude", "map_longitude"]
-        queryset = self.order_by()
+        """Name, slug, commune, position and key of up to `limit` schools: all the map needs, in one query.
+
+        Without `counted`, no order: the database picks the cheapest (ordered by name, a filtered list's map
+        walked every school). `counted` adds a seventh column, the number of schools in the whole queryset
+        (the same on every row), and keeps the queryset's order: counting reads every row anyway, so a
+        filtered list counts its schools and finds the keys of its page in the map's query, instead of
+        joining the same tables twice more."""
+        columns = ["name", "slug", "commune__name", "map_latitude", "map_longitude", "pk"]
+        queryset = self
         if counted:
             queryset = queryset.annotate(total=models.Window(models.Count("*")))
             columns.append("total")
+        else:
+            queryset = queryset.order_by()
         return queryset.values_list(*columns)[:limit]
 
     # What a card of a list shows (schools/templatetags/cards.py): reading only these halved the time taken to

@@ -130,12 +130,20 @@ class SchoolListView(FilterView):
             # The same schools as without distances: counted without the join that measuring them takes.
             paginator.count = self.filterset.before_distances.count()
         elif self.filterset.narrows:
-            # Counted by the map's query: the join a filter needs is done once (4 of 24 ms at 10,000 schools
-            # on PostgreSQL). The whole list is counted apart: its count reads an index, its map stops early.
+            # Counted by the map's query, whose rows come in the list's order: the join a filter needs is done
+            # once (at 10,000 schools on PostgreSQL: 4 ms for the count, 3.6 ms for the page). The whole list
+            # is counted apart: its count reads an index, its map stops early.
             self.counted_rows = map_rows(queryset, counted=True)
             paginator.count = self.counted_rows[0][-1] if self.counted_rows else 0
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        if self.filterset.measures_distance and paginator.count:
+        if self.counted_rows and page.end_index() <= len(self.counted_rows):
+            # The page's schools read by key, without the filters' joins: the map's rows named them, in order.
+            ids = [row[5] for row in self.counted_rows[page.start_index() - 1 : page.end_index()]]
+            schools = self.get_queryset()
+            if self.filterset.measures_distance:
+                schools = schools.nearest_to(*self.filterset.place.origin)
+            page.object_list = schools.filter(pk__in=ids)
+        elif self.filterset.measures_distance and paginator.count:
             # Sorted by distance, the database would read every school's whole row to keep 12: sort and slice
             # the ids alone (from an index), then read the page's rows. Same single query.
             nearest = queryset.as_far_as_nearest(*self.filterset.place.origin, count=page.end_index())

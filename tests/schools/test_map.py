@@ -1,8 +1,13 @@
 import re
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from places import geo
 from schools import views
 from tests.factories import make_school
+from tests.responses import school_names
 
 
 def map_links(html):
@@ -81,6 +86,26 @@ def test_a_filtered_list_counts_every_school_beyond_the_maps_cap(client, db, mon
     assert "5 écoles" in client.get("/ecoles/", {"departement": "14", "page": "99"}).content.decode()
     empty = client.get("/ecoles/", {"departement": "27"}).content.decode()
     assert "<svg viewBox" not in empty and "Aucune école" in empty
+
+
+@pytest.mark.parametrize("cap", [300, 5])
+def test_a_filtered_lists_pages_are_read_by_key_from_the_maps_rows(client, db, monkeypatch, cap):
+    """The map's query of a filtered list returns its schools in the list's order: a page among its rows is
+    read by key, without the filter's join done again. A page beyond them (map capped at 5) is read as
+    before."""
+    monkeypatch.setattr(views, "MAP_MAX_POINTS", cap)
+    names = [f"École {number:02}" for number in range(30)]
+    for name in reversed(names):
+        make_school(name=name, commune="Caen")
+    make_school(name="Ailleurs", commune="Argentan")
+    pages = []
+    for number in (1, 2, 3):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/ecoles/", {"departement": "14", "page": number})
+        pages.append(school_names(response))
+        filtered = [query for query in queries if '"departement" = ' in query["sql"]]
+        assert len(filtered) == (1 if cap == 300 else 2)
+    assert pages == [names[:12], names[12:24], names[24:]]
 
 
 def map_position(school):
