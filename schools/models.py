@@ -136,21 +136,23 @@ class SchoolQuerySet(models.QuerySet):
         radius = models.Subquery(farthest[count - 1 : count])
         return self.filter(WithinPlaneCircle(latitude, longitude, radius))
 
-    def map_points(self, limit, counted=False):
+    def map_points(self, limit, counted=False, in_order=False):
         """Name, slug, commune, position and key of up to `limit` schools: all the map needs, in one query.
 
-        Without `counted`, no order: the database picks the cheapest (ordered by name, a filtered list's map
+        No order unless `in_order`: the database picks the cheapest (ordered by name, a filtered list's map
         walked every school). `counted` adds a seventh column, the number of schools in the whole queryset
-        (the same on every row), and keeps the queryset's order: counting reads every row anyway, so a
-        filtered list counts its schools and finds the keys of its page in the map's query, instead of
-        joining the same tables twice more."""
+        (the same on every row): a filtered list counts its schools in the map's query instead of a second
+        one. With it, `in_order` keeps the queryset's order, and the list finds its page's keys among the
+        rows. They are ordered by the count first: the same on every row, it leaves the order to the
+        queryset's, but the database can only sort once it has counted (ordered by name alone, PostgreSQL
+        walked its index of names over every school: one département at 10,000 schools, 23 ms, not 3)."""
         columns = ["name", "slug", "commune__name", "map_latitude", "map_longitude", "pk"]
-        queryset = self
+        queryset = self.order_by()
         if counted:
             queryset = queryset.annotate(total=models.Window(models.Count("*")))
             columns.append("total")
-        else:
-            queryset = queryset.order_by()
+            if in_order:
+                queryset = queryset.order_by("total", *(self.query.order_by or self.model._meta.ordering))
         return queryset.values_list(*columns)[:limit]
 
     # What a card of a list shows (schools/templatetags/cards.py): reading only these halved the time taken to

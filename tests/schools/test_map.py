@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from places import geo
 from schools import views
+from schools.models import School
 from tests.factories import make_school
 from tests.responses import school_names
 
@@ -91,7 +92,7 @@ def test_a_filtered_list_counts_every_school_beyond_the_maps_cap(client, db, mon
 @pytest.mark.parametrize("cap", [300, 5])
 def test_a_filtered_lists_pages_are_read_by_key_from_the_maps_rows(client, db, monkeypatch, cap):
     """The map's query of a filtered list returns its schools in the list's order: a page among its rows is
-    read by key, without the filter's join done again. A page beyond them (map capped at 5) is read as
+    read by key, without the filter's join done again. A page beyond them (the map capped at 5) is read as
     before."""
     monkeypatch.setattr(views, "MAP_MAX_POINTS", cap)
     names = [f"École {number:02}" for number in range(30)]
@@ -106,6 +107,19 @@ def test_a_filtered_lists_pages_are_read_by_key_from_the_maps_rows(client, db, m
         filtered = [query for query in queries if '"departement" = ' in query["sql"]]
         assert len(filtered) == (1 if cap == 300 else 2)
     assert pages == [names[:12], names[12:24], names[24:]]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plan de PostgreSQL (DATABASE_URL)")
+def test_postgresql_counts_a_filtered_lists_schools_before_sorting_them():
+    """Ordered by name alone, PostgreSQL walked its index of names over every published school to spare a
+    sort (one département at 10,000 schools: 23 ms instead of 3): the count comes first in the order."""
+    schools = School.objects.for_list().in_departement("14").map_points(301, counted=True, in_order=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_sort = off")  # a test's tables are small: a sort would look as cheap
+        plan = schools.explain()
+        cursor.execute("RESET enable_sort")
+    assert "school_status_name_idx" not in plan, plan
 
 
 def map_position(school):
