@@ -101,7 +101,7 @@ class TestNearestFirst:
     def test_radius_without_a_place_is_explained(self, client, directory):
         assert "Le rayon sert avec « Près de »" in text(client.get(LIST_URL, {"rayon": "20"}))
 
-    # With a radius, the map's query counts the schools and names each page's, in order (read by key).
+    # With a radius, the schools are counted by the map's query; each page is still read nearest first.
     @pytest.mark.parametrize("near", [{"pres_de": "valognes"}, {"pres_de": "argentan", "rayon": "100"}])
     def test_pagination_keeps_the_place_and_the_order(self, client, directory, near):
         trade = make_trade()
