@@ -3,6 +3,7 @@ open day, adds one, marks the school verified, undoes a wrong edit from the hist
 screenshots of the README's "Pour l'équipe régionale" section are taken here."""
 
 import datetime
+import os
 import re
 from pathlib import Path
 
@@ -18,8 +19,11 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "admin"
 
 
 def shot(page, name):
+    """Written whole then renamed: .ci/run's two suites (SQLite, PostgreSQL) take the same shots at once."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png")
+    partial = SCREENSHOTS / f".{name}.{os.getpid()}.png"
+    partial.write_bytes(page.screenshot())
+    os.replace(partial, SCREENSHOTS / f"{name}.png")
 
 
 def log_in(page):
