@@ -150,7 +150,7 @@ class SchoolQuerySet(models.QuerySet):
         queryset = self.order_by()
         if counted:
             # A plain Field: both databases return the count as an int, which Django would otherwise convert
-            # again on each row, in Python (the map's rows came back in 2 % more instructions of the page).
+            # again on each row, in Python (2 % of the instructions of a filtered list's build).
             total = models.Window(models.Count("*"), output_field=models.Field())
             queryset = queryset.annotate(total=total)
             columns.append("total")
