@@ -9,7 +9,10 @@ queries are counted with CaptureQueriesContext (DEBUG stays off): once with an e
 building the page), once more right after (what a cached page costs). Then the page is built again
 BUILD_RUNS times, each with an empty page cache: the median time is what a visitor waits for a page nobody
 asked for yet, the path the page cache hides from wrk; the minimum, what the build costs when nothing else on
-the machine competes for it.
+the machine competes for it. Right before each build, a fixed piece of pure-Python work is timed too: its
+median over a page's builds (`reference_ms`) is how fast the machine ran while that page was measured,
+comparable from one run to the next (on this project's two-core machine, 3.3 to 3.8 ms in a calm minute, and
+the same work has taken twice its best within a minute).
 """
 
 import json
@@ -21,6 +24,15 @@ from pathlib import Path
 import django
 
 BUILD_RUNS = 15
+REFERENCE_ADDITIONS = 100_000  # the fixed work: about 3.5 ms of pure Python on a calm machine
+
+
+def reference_work_seconds():
+    started = time.perf_counter()
+    total = 0
+    for number in range(REFERENCE_ADDITIONS):
+        total += number
+    return time.perf_counter() - started
 
 
 def capture_pages(folder, host, pages):
@@ -44,8 +56,9 @@ def capture_pages(folder, host, pages):
         (folder / f"{name}.json").write_text(json.dumps(list(response.items())))
         # Counted now: the next requests reset Django's query log, which the contexts above only point into.
         queries, queries_cached = len(built), len(cached)
-        build_times = []
+        build_times, reference_times = [], []
         for _ in range(BUILD_RUNS):
+            reference_times.append(reference_work_seconds())
             cache.clear()
             started = time.perf_counter()
             client.get(path)
@@ -59,6 +72,7 @@ def capture_pages(folder, host, pages):
             "build_ms": statistics.median(build_times) * 1000,
             "build_min_ms": min(build_times) * 1000,
             "build_runs": BUILD_RUNS,
+            "reference_ms": statistics.median(reference_times) * 1000,
         }
     return answer
 
