@@ -11,7 +11,7 @@ BUILD_RUNS times, each with an empty page cache: the median time is what a visit
 asked for yet, the path the page cache hides from wrk; the minimum, what the build costs when nothing else on
 the machine competes for it. Right before each build, a fixed piece of pure-Python work is timed too: its
 median over a page's builds (`reference_ms`) is how fast the machine ran while that page was measured,
-comparable from one run to the next (on this project's two-core machine, 3.3 to 3.8 ms in a calm minute, and
+comparable from one run to the next (on this project's two-core machine, 3.5 to 4 ms in a calm minute, and
 the same work has taken twice its best within a minute).
 """
 
