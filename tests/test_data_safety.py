@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import urllib.parse
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -21,10 +22,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.backup_json import WholeTimesEncoder
 from core.cache import content_version
 from core.management.commands.backup import EXCLUDED
 from core.models import ContentVersion
@@ -47,7 +48,8 @@ def backed_up_models(include_auto_created=False):
 def content_snapshot():
     """Row counts per table, and every object serialised by natural key, sorted: same snapshot, same content.
 
-    Many-to-many values are sorted too; ids are left out wherever a natural key says which object it is."""
+    Many-to-many values are sorted too; ids are left out wherever a natural key says which object it is; times
+    are written to the microsecond."""
     counts = {
         model._meta.label: model._default_manager.count()
         for model in backed_up_models(include_auto_created=True)
@@ -65,7 +67,7 @@ def content_snapshot():
                 if field.name in row["fields"]:
                     row["fields"][field.name] = sorted(row["fields"][field.name], key=json.dumps)
         objects[model._meta.label] = sorted(
-            json.dumps(row, sort_keys=True, cls=DjangoJSONEncoder) for row in rows
+            json.dumps(row, sort_keys=True, cls=WholeTimesEncoder) for row in rows
         )
     return counts, objects
 
@@ -80,7 +82,8 @@ def fresh_content_type_cache():
 @pytest.fixture
 def full_database(directory):
     """The real directory with its history, demo schools (drafts, open days, funding…), an editor with a
-    second factor, an admin log entry and a message in the outbox."""
+    second factor, an admin log entry, a history record saved 400 µs after a whole second (Django's JSON
+    would give it back at the second) and a message in the outbox."""
     call_command(
         "generate_demo_data", "--schools", "12", "--seed", "5", "--yes-default-database", verbosity=0
     )
@@ -95,6 +98,9 @@ def full_database(directory):
         object_repr=str(school),
         action_flag=CHANGE,
         change_message="[]",
+    )
+    school.history.filter(pk=school.history.earliest().pk).update(
+        history_date=datetime(2026, 11, 20, 9, 30, 0, 400, tzinfo=UTC)
     )
     queue_mail(["famille@example.org"], "Votre demande", text="Ce qu'une famille a écrit.")
 

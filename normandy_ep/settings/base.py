@@ -246,6 +246,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# `manage.py backup` writes JSON whose times keep their microseconds (Django's cuts them to milliseconds).
+SERIALIZATION_MODULES = {"json-sauvegarde": "core.backup_json"}
 
 # Content history (django-simple-history): a file field is kept as its name.
 SIMPLE_HISTORY_FILEFIELD_TO_CHARFIELD = True

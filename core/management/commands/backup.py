@@ -57,6 +57,7 @@ class Command(BaseCommand):
                 "dumpdata",
                 "--natural-foreign",
                 "--natural-primary",
+                "--format=json-sauvegarde",  # Django's JSON with whole times (core/backup_json.py)
                 *(f"--exclude={label}" for label in EXCLUDED),
                 "--indent=1",
                 f"--output={partial}",
